@@ -1,0 +1,140 @@
+"""Tables the chapters show: computed values beside the article's.
+
+:func:`comparison` builds the book's standard table -- quantity | article |
+backprop | SymPy | same | agrees -- as Markdown,
+which Jupyter Book renders as a real table (with typeset math) and nbval
+compares digit by digit.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+
+from IPython.display import Markdown
+
+from .published import Published, agrees, published
+
+__all__ = ["label", "comparison", "markdown_table", "verdict", "SYMPY_TOLERANCE"]
+
+#: backprop and SymPy must agree to this relative precision (floating point
+#: rounding is around 1e-16; a changed formula is far larger).
+SYMPY_TOLERANCE = 1e-12
+
+_NAMES = {"E_total": r"E_{\mathrm{total}}", "eta": r"\eta"}
+
+
+def _tex_name(name: str) -> str:
+    if name in _NAMES:
+        return _NAMES[name]
+    match = re.fullmatch(r"(net|out)_(\w+)", name)
+    if match:
+        return r"\mathrm{%s}_{%s}" % match.groups()
+    match = re.fullmatch(r"(E|delta)_(\w+)", name)
+    if match:
+        head = r"\delta" if match.group(1) == "delta" else "E"
+        return f"{head}_{{{match.group(2)}}}"
+    match = re.fullmatch(r"([a-z])(\d+)", name)
+    if match:
+        return f"{match.group(1)}_{{{match.group(2)}}}"
+    return r"\mathrm{%s}" % name.replace("_", r"\_")
+
+
+def label(key: str) -> str:
+    """LaTeX (in ``$...$``) for a quantity key: ``"dE_total/dw5"`` -> dE_total/dw5 typeset."""
+    if not isinstance(key, str):
+        raise TypeError(f"a quantity key is a str, got {type(key).__name__}")
+    base, _, note = key.partition(" (")
+    suffix = f" ({note}" if note else ""
+    match = re.fullmatch(r"d(\w+)/d(\w+)", base)
+    if match:
+        top, bottom = (_tex_name(g) for g in match.groups())
+        return rf"$\partial {top} / \partial {bottom}$" + suffix
+    match = re.fullmatch(r"(\w+)\+", base)
+    if match:
+        return f"${_tex_name(match.group(1))}^+$" + suffix
+    match = re.fullmatch(r"(\w+)@(\d+)", base)
+    if match:
+        return f"${_tex_name(match.group(1))}$ after {int(match.group(2)):,} steps" + suffix
+    return f"${_tex_name(base)}$" + suffix
+
+
+def verdict(computed: float, entry: Published | str) -> str:
+    """``"yes"``, or ``"no"`` with the reason the book found (see ``status``)."""
+    entry = published(entry) if isinstance(entry, str) else entry
+    if agrees(computed, entry):
+        return "yes"
+    reasons = {
+        "misprint": "no: misprint",
+        "rounding": "no: last digit (rounding)",
+        "sequential": "no: sequential update only",
+    }
+    return reasons.get(entry.status, "**NO**")
+
+
+def _digits(entry: Published) -> int:
+    return entry.decimals + 3
+
+
+def markdown_table(
+    header: Iterable[str], rows: Iterable[Iterable[object]], align: str | None = None
+) -> Markdown:
+    """A Markdown table; ``align`` is one letter per column (``l``, ``r``, ``c``)."""
+    header = [str(h) for h in header]
+    rows = [[str(cell) for cell in row] for row in rows]
+    if any(len(row) != len(header) for row in rows):
+        raise ValueError("every row needs one cell per column")
+    align = align or "l" + "r" * (len(header) - 1)
+    if len(align) != len(header) or set(align) - set("lrc"):
+        raise ValueError(f"align needs one of l/r/c per column, got {align!r}")
+    marks = {"l": ":--", "r": "--:", "c": ":-:"}
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(marks[a] for a in align) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return Markdown("\n".join(lines))
+
+
+def comparison(
+    keys: Iterable[str],
+    computed: Mapping[str, float],
+    symbolic: Mapping[str, float] | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> Markdown:
+    """The book's table of computed versus published numbers.
+
+    ``computed[key]`` is the value from :mod:`backprop`; ``symbolic[key]`` (if
+    given) the SymPy twin's.  Values are shown to three more decimals than the
+    article prints.  "same" says whether backprop and SymPy agree to
+    :data:`SYMPY_TOLERANCE`; "agrees" whether the computed value rounds to the
+    article's printed digits.
+    """
+    symbolic = symbolic or {}
+    labels = labels or {}
+    rows = []
+    for key in keys:
+        entry = published(key)
+        if key not in computed:
+            raise KeyError(f"no computed value for {key!r}")
+        value = float(computed[key])
+        digits = _digits(entry)
+        if key in symbolic:
+            exact = float(symbolic[key])
+            close = math.isclose(value, exact, rel_tol=SYMPY_TOLERANCE, abs_tol=SYMPY_TOLERANCE)
+            sym_cell, same = f"{exact:.{digits}f}", "yes" if close else "**NO**"
+        else:
+            sym_cell, same = "", ""
+        rows.append(
+            [
+                labels.get(key, label(key)),
+                entry.printed,
+                f"{value:.{digits}f}",
+                sym_cell,
+                same,
+                verdict(value, entry),
+            ]
+        )
+    header = ["quantity", "article", "backprop", "SymPy", "backprop = SymPy", "agrees with article"]
+    if not symbolic:
+        header, rows = header[:3] + header[5:], [row[:3] + row[5:] for row in rows]
+        return markdown_table(header, rows, "lrrl")
+    return markdown_table(header, rows, "lrrrcl")
