@@ -236,6 +236,8 @@ def _lookup(fwd: Forward, bwd: Backward | None, name: str) -> float | np.ndarray
     if not isinstance(name, str):
         raise TypeError(f"a quantity is named by a str, got {type(name).__name__}")
     net = fwd.network
+    if name in net.unit_names[0]:
+        return _per_sample(fwd.inputs[:, net.unit_names[0].index(name)])
     found = next(((k, p.match(name)) for k, p in _PATTERNS if p.match(name)), None)
     if found is None:
         raise KeyError(

@@ -84,7 +84,11 @@ def agrees(computed: float, entry: Published | str) -> bool:
     """
     if isinstance(entry, str):
         entry = published(entry)
-    if not isinstance(computed, (int, float)) or isinstance(computed, bool):
+    if isinstance(computed, (str, bytes, bool)):
+        raise TypeError(
+            f"computed value for {entry.key!r} must be a real number, got {type(computed).__name__}"
+        )
+    if not isinstance(computed, (int, float)):
         try:
             computed = float(computed)  # numpy scalars, SymPy Floats
         except (TypeError, ValueError):

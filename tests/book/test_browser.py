@@ -87,14 +87,19 @@ def _pages() -> list[Path]:
     if not HTML.is_dir():
         return []
     skip = {"genindex.html"}
-    return sorted(p for p in HTML.rglob("*.html")
-                  if "_static" not in p.parts and "_sources" not in p.parts
-                  and p.name not in skip and not _is_redirect(p))
+    return sorted(
+        p
+        for p in HTML.rglob("*.html")
+        if "_static" not in p.parts
+        and "_sources" not in p.parts
+        and p.name not in skip
+        and not _is_redirect(p)
+    )
 
 
 def _is_redirect(page: Path) -> bool:
     head = page.read_text(encoding="utf-8", errors="replace")[:600]
-    return 'http-equiv="Refresh"' in head or "http-equiv=\"refresh\"" in head
+    return 'http-equiv="Refresh"' in head or 'http-equiv="refresh"' in head
 
 
 def _chromium() -> str | None:
@@ -126,16 +131,19 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def browser():
     executable = _chromium()
     if executable is None:
-        message = ("Chromium not found: install it with `apt-get install chromium` "
-                   "(Debian) to run the browser test")
+        message = (
+            "Chromium not found: install it with `apt-get install chromium` "
+            "(Debian) to run the browser test"
+        )
         if os.environ.get("CI"):
             pytest.fail(message + " (CI is set, so a missing browser is a failure)")
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True,
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 
@@ -152,8 +160,9 @@ def test_page_renders_offline(page: Path, server: str, browser) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     failures: list[str] = []
     for label, (width, height) in VIEWPORTS.items():
-        context = browser.new_context(viewport={"width": width, "height": height},
-                                      device_scale_factor=1)
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, device_scale_factor=1
+        )
         outside: list[str] = []
 
         def route(request_route, request, origin=server, outside=outside):
@@ -168,10 +177,18 @@ def test_page_renders_offline(page: Path, server: str, browser) -> None:
         tab = context.new_page()
         errors: list[str] = []
         tab.on("pageerror", lambda exc, errors=errors: errors.append(f"JavaScript error: {exc}"))
-        tab.on("console", lambda msg, errors=errors: errors.append(f"console error: {msg.text}")
-               if msg.type == "error" else None)
-        tab.on("requestfailed", lambda req, errors=errors, origin=server:
-               errors.append(f"request failed: {req.url}") if req.url.startswith(origin) else None)
+        tab.on(
+            "console",
+            lambda msg, errors=errors: (
+                errors.append(f"console error: {msg.text}") if msg.type == "error" else None
+            ),
+        )
+        tab.on(
+            "requestfailed",
+            lambda req, errors=errors, origin=server: (
+                errors.append(f"request failed: {req.url}") if req.url.startswith(origin) else None
+            ),
+        )
         tab.goto(f"{server}/{relative}", wait_until="load")
         report = tab.evaluate(INSPECT)
         tab.wait_for_timeout(150)
