@@ -40,47 +40,8 @@ CHROMIUM_ARGS = [
     "--disable-domain-reliability",
 ]
 
-# Run in the page once it has loaded: wait for MathJax, then report what is wrong.
-INSPECT = """async () => {
-  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-    await MathJax.startup.promise;
-    if (MathJax.typesetPromise) { await MathJax.typesetPromise(); }
-  }
-  const problems = [];
-  const mathNodes = document.querySelectorAll('.math');
-  for (const node of mathNodes) {
-    if (!node.querySelector('mjx-container')) {
-      problems.push('raw TeX (not typeset): ' + node.textContent.trim().slice(0, 80));
-    }
-  }
-  for (const node of document.querySelectorAll('mjx-merror, [data-mjx-error]')) {
-    const message = node.getAttribute('data-mjx-error') || node.textContent;
-    problems.push('MathJax error: ' + message.trim().slice(0, 120));
-  }
-  // TeX delimiters left in the reading text (code and notebook source excluded).
-  const walker = document.createTreeWalker(document.querySelector('main') || document.body,
-                                           NodeFilter.SHOW_TEXT);
-  const texLike = /(\\$[^$\\s][^$]*\\\\[a-zA-Z]+[^$]*\\$)|(\\\\\\(|\\\\\\)|\\\\\\[|\\\\\\])|(\\\\(frac|partial|mathrm|sigma)\\b)/;
-  while (walker.nextNode()) {
-    const node = walker.currentNode;
-    if (node.parentElement.closest('pre, code, script, style, mjx-container, .highlight, .math, mjx-assistive-mml, textarea')) continue;
-    if (texLike.test(node.textContent)) {
-      problems.push('raw TeX in text: ' + node.textContent.trim().slice(0, 80));
-    }
-  }
-  const images = [...document.images];
-  for (const img of images) {
-    if (!img.complete || img.naturalWidth === 0) {
-      problems.push('image failed to load: ' + img.getAttribute('src'));
-    }
-  }
-  const wide = images.filter(img => img.naturalWidth > 0 && img.closest('main') &&
-      img.getBoundingClientRect().right > document.documentElement.clientWidth + 1);
-  for (const img of wide) {
-    problems.push('image wider than the page: ' + img.getAttribute('src'));
-  }
-  return {problems, math: mathNodes.length, images: images.length};
-}"""
+# Run in the page once it has loaded: waits for MathJax, then reports what is wrong.
+INSPECT = (Path(__file__).parent / "inspect_page.js").read_text(encoding="utf-8")
 
 
 def _pages() -> list[Path]:
@@ -198,3 +159,22 @@ def test_page_renders_offline(page: Path, server: str, browser) -> None:
         failures += [f"[{label}] {p}" for p in report["problems"] + errors]
         failures += [f"[{label}] request outside the book: {url}" for url in outside]
     assert not failures, f"{relative}:\n  " + "\n  ".join(dict.fromkeys(failures))
+
+
+def test_search_works_offline(server: str, browser) -> None:
+    """Sphinx's search runs in the page from the bundled index: no server needed."""
+    context = browser.new_context()
+    context.route(
+        "**/*",
+        lambda route, request: (
+            route.continue_()
+            if request.url.startswith(server)
+            else route.abort("internetdisconnected")
+        ),
+    )
+    tab = context.new_page()
+    tab.goto(f"{server}/search.html?q=sigmoid", wait_until="load")
+    tab.wait_for_selector("#search-results li, ul.search li", timeout=15000)
+    hits = tab.locator("#search-results li, ul.search li").count()
+    context.close()
+    assert hits >= 1, "searching the book for 'sigmoid' found nothing"
