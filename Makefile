@@ -10,13 +10,14 @@ NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
           --nbval-cell-timeout=900 -n 2 --dist loadfile
 
-.PHONY: help book test lint unit notebooks book-strict html outputs bench clean
+.PHONY: help book test lint unit notebooks book-strict html outputs bench mutants clean
 
 help:
 	@echo "make book     build the HTML book into _build/html"
 	@echo "make test     run every test: lint, unit tests, notebooks (nbval), book build, HTML and browser tests"
 	@echo "make outputs  re-run the notebooks and store their outputs (after editing a chapter)"
 	@echo "make bench    time the package against a pure-Python loop"
+	@echo "make mutants  check that nbval fails when a formula in backprop is slightly wrong"
 	@echo "make clean    remove _build (keeps .venv)"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -54,6 +55,9 @@ outputs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+
+mutants: $(STAMP)
+	$(BIN)/python tools/mutants.py
 
 clean:
 	rm -rf _build

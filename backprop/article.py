@@ -108,6 +108,7 @@ def article_training(order: str, steps: int) -> Training:
         learning_rate=article_learning_rate(),
         order=order,
         train_biases=False,
+        record_params=True,
     )
 
 
@@ -121,7 +122,8 @@ def article_value(key: str, order: str = "simultaneous") -> float:
     Weights after one update (``"w5+"``) and training figures
     (``"E_total@10000"``, ``"out_o1@10000"``) use the update ``order``; a key's own
     ``(simultaneous)`` suffix overrides it.  A misprint is computed as the
-    quantity it misprints (``"out_o1 (prose)"`` is out_o1).
+    quantity it misprints (``"out_o1 (prose)"`` is out_o1), and a number printed
+    under a wrong name as the quantity it is (``"t1 (原输入)"`` is t1).
     """
     if not isinstance(key, str):
         raise TypeError(f"a quantity is named by a str, got {type(key).__name__}")
@@ -133,8 +135,9 @@ def article_value(key: str, order: str = "simultaneous") -> float:
         return float(inputs[key])
     if key in net.param_names:
         return net.param(key)
-    if key.endswith(" (prose)"):
-        key = key[: -len(" (prose)")]
+    base, _, note = key.partition(" (")
+    if note in ("prose)", "原输入)"):
+        return article_value(base, order)
     if key.endswith("+"):
         after = step(
             net, x, t, learning_rate=article_learning_rate(), order=order, train_biases=False

@@ -70,7 +70,7 @@ def draw_network(
     ax: Axes | None = None,
     *,
     edge_labels: str | None = "names",
-    highlight: Collection[str] = (),
+    highlight: Collection[str] | Mapping[str, str] = (),
     show_error: bool = False,
     unit_values: Mapping[str, str] | None = None,
     title: str | None = None,
@@ -81,7 +81,9 @@ def draw_network(
     (w5 = 0.40) or ``None``; unnamed weights fall back to their values.
     ``highlight`` names units (``"o1"``), parameters (``"w5"``) and, with
     ``show_error``, error terms (``"E_o1"``, ``"E_total"``) to draw in colour;
-    everything else is greyed when anything is highlighted.  ``unit_values``
+    everything else is greyed when anything is highlighted.  A mapping from
+    names to colours draws each highlighted edge in its own colour (two paths
+    through the network, say); a plain collection uses the highlight colour.  ``unit_values``
     maps a unit name to a caption printed under it (e.g. its output).
     """
     if not isinstance(network, Network):
@@ -90,7 +92,12 @@ def draw_network(
         raise ValueError(
             f"edge_labels must be 'names', 'values', 'both' or None, got {edge_labels!r}"
         )
-    highlight = set(highlight)
+    colors = (
+        dict(highlight)
+        if isinstance(highlight, Mapping)
+        else dict.fromkeys(highlight, COLORS["highlight"])
+    )
+    highlight = set(colors)
     known = {n for layer in network.unit_names for n in layer} | set(network.param_names)
     outputs = network.unit_names[-1]
     if show_error:
@@ -116,7 +123,9 @@ def draw_network(
         end = q - unit * (radius if gap[1] is None else gap[1])
         on = lit(name) if name else not highlight
         color = (
-            COLORS["highlight"] if highlight and on else (COLORS["ink"] if on else COLORS["muted"])
+            colors[name]
+            if highlight and on and name in colors
+            else (COLORS["ink"] if on else COLORS["muted"])
         )
         ax.annotate(
             "",
@@ -137,7 +146,7 @@ def draw_network(
             ax.text(
                 *at,
                 text,
-                fontsize=9,
+                fontsize=10.5,
                 ha="center",
                 va="center",
                 color=color,
@@ -200,7 +209,7 @@ def draw_network(
                 caption,
                 ha="left",
                 va="center",
-                fontsize=9,
+                fontsize=10.5,
                 color=COLORS["ink"] if on else COLORS["muted"],
             )
 
@@ -226,14 +235,12 @@ def draw_network(
                     name,
                     ha="center",
                     va="center",
-                    fontsize=11,
+                    fontsize=12.5,
                     zorder=3,
                     color=COLORS["ink"] if on else COLORS["muted"],
                 )
             if unit_values and name in unit_values:
-                ax.text(
-                    x, y - radius - 0.12, unit_values[name], ha="center", va="top", fontsize=8.5
-                )
+                ax.text(x, y - radius - 0.12, unit_values[name], ha="center", va="top", fontsize=10)
 
     # Error terms: one per output unit, summed into E_total.
     if show_error:

@@ -112,7 +112,12 @@ def format_like(computed: float, entry: Published | str) -> str:
 _MISPRINTED_OUT_O1 = "The prose prints 0.75136079, a transposition of the figure's 0.75136507."
 _DOUBLE_ROUNDING = (
     "One unit off in the last digit: the exact value rounds to -0.019049118. Rounding "
-    "delta_o2 to nine decimals first and then multiplying by w7 gives the printed digits."
+    "delta_o2 to nine decimals first and then multiplying by w7 gives -0.0190491185, a "
+    "tie, which rounds away from zero to the printed digits."
+)
+_ORIGINAL_INPUT = (
+    "Printed in brackets and labelled 原输入 ('original input'); the values are the "
+    "targets, not the inputs."
 )
 _SEQUENTIAL = (
     "Reproduced only by the sequential update: the hidden-layer gradients use "
@@ -187,6 +192,11 @@ PUBLISHED_LIST: tuple[Published, ...] = (
     ),
     Published("out_o1@10000", "0.015912196", "text", "training", "sequential", _SEQUENTIAL),
     Published("out_o2@10000", "0.984065734", "text", "training", "sequential", _SEQUENTIAL),
+    # The last sentence prints, in brackets, what the trained outputs should be
+    # compared with, and calls it the "original input" (原输入): the values are
+    # the targets.
+    Published("t1 (原输入)", "0.01", "text", "training", note=_ORIGINAL_INPUT),
+    Published("t2 (原输入)", "0.99", "text", "training", note=_ORIGINAL_INPUT),
 )
 
 #: Every published number, by key, in the order the article prints them.

@@ -56,7 +56,9 @@ def label(key: str) -> str:
         return f"${_tex_name(match.group(1))}^+$" + suffix
     match = re.fullmatch(r"(\w+)@(\d+)", base)
     if match:
-        return f"${_tex_name(match.group(1))}$ after {int(match.group(2)):,} steps" + suffix
+        steps = int(match.group(2))
+        noun = "step" if steps == 1 else "steps"
+        return f"${_tex_name(match.group(1))}$ after {steps:,} {noun}" + suffix
     return f"${_tex_name(base)}$" + suffix
 
 
@@ -68,7 +70,7 @@ def verdict(computed: float, entry: Published | str) -> str:
     reasons = {
         "misprint": "no: misprint",
         "rounding": "no: last digit (rounding)",
-        "sequential": "no: sequential update only",
+        "sequential": "no: sequential only",
     }
     return reasons.get(entry.status, "**NO**")
 
@@ -133,7 +135,7 @@ def comparison(
                 verdict(value, entry),
             ]
         )
-    header = ["quantity", "article", "backprop", "SymPy", "backprop = SymPy", "agrees with article"]
+    header = ["quantity", "article", "backprop", "SymPy", "same", "agrees"]
     if not symbolic:
         header, rows = header[:3] + header[5:], [row[:3] + row[5:] for row in rows]
         return markdown_table(header, rows, "lrrl")

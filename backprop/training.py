@@ -73,6 +73,23 @@ class Training:
         history = self.weights if ref.kind == "weight" else self.biases
         return history[ref.layer][(slice(None),) + ref.index].copy()
 
+    def network_at(self, step: int) -> Network:
+        """The network after ``step`` updates (the run must record its parameters)."""
+        if self.weights is None or self.biases is None:
+            raise ValueError(
+                "this run did not record its parameters; train with record_params=True"
+            )
+        if isinstance(step, bool) or not isinstance(step, (int, np.integer)):
+            raise TypeError(f"step must be an integer, got {type(step).__name__}")
+        if not 0 <= step <= self.steps:
+            raise ValueError(f"step must be between 0 and {self.steps}, got {step}")
+        return Network(
+            [log[step] for log in self.weights],
+            [log[step] for log in self.biases],
+            param_names=self.network.param_names,
+            unit_names=self.network.unit_names,
+        )
+
     def output(self, unit: str, sample: int = 0) -> np.ndarray:
         """The output of the named output unit after 0, 1, ..., ``steps`` updates."""
         if self.outputs is None:

@@ -154,3 +154,13 @@ def test_records_of_a_batch_are_per_sample_arrays() -> None:
     fwd = bp.forward(net, x, t)
     assert fwd["out_o1"].shape == (2,)
     assert isinstance(fwd["E_total"], float)
+
+
+def test_network_at_rebuilds_any_recorded_step(article) -> None:
+    net, x, t = article
+    run = bp.train(net, x, t, steps=6, learning_rate=0.5, record_params=True)
+    np.testing.assert_array_equal(run.network_at(0).weights[0], net.weights[0])
+    for k in (0, 3, 6):
+        assert bp.forward(run.network_at(k), x, t).error == pytest.approx(run.errors[k], rel=1e-15)
+    with pytest.raises(ValueError, match="between 0 and 6"):
+        run.network_at(7)
