@@ -14,7 +14,7 @@ NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize
 
 help:
 	@echo "make book     build the HTML book into _build/html"
-	@echo "make test     run every test: lint, unit tests, notebooks (nbval), book build, HTML and browser tests"
+	@echo "make test     run every test: lint, unit tests, notebooks (nbval), mutants, book build, HTML and browser tests"
 	@echo "make outputs  re-run the notebooks and store their outputs (after editing a chapter)"
 	@echo "make bench    time the package against a pure-Python loop"
 	@echo "make mutants  check that nbval fails when a formula in backprop is slightly wrong"
@@ -31,7 +31,7 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build --warningiserror --keep-going .
 	@echo "The book is in _build/html/index.html"
 
-test: lint unit notebooks book-strict html
+test: lint unit notebooks mutants book-strict html
 
 lint: $(STAMP)
 	$(BIN)/ruff check backprop tests benchmarks tools chapters

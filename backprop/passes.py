@@ -40,7 +40,7 @@ def layer_outputs(
     nets: list[np.ndarray] = []
     outs = [inputs]
     for W, b in zip(weights, biases):
-        net = outs[-1] @ W.T + b
+        net = outs[-1].dot(W.T) + b
         nets.append(net)
         outs.append(sigmoid(net))
     return nets, outs
@@ -70,13 +70,15 @@ def walk_back(
     E is the batch mean, so dE/dout_s = (out_s - target_s) / samples: each
     sample's share of the error signal.  For one sample it is out - target.
     """
-    dE_dout = (outs[-1] - targets) * (1.0 / targets.shape[0])
+    dE_dout = outs[-1] - targets
+    if len(targets) > 1:
+        dE_dout /= len(targets)
     for l in range(len(weights) - 1, -1, -1):
         dout_dnet = sigmoid_derivative(outs[l + 1])
         delta = dE_dout * dout_dnet
         at_layer(l, dE_dout, dout_dnet, delta)
         if l:
-            dE_dout = delta @ weights[l]
+            dE_dout = delta.dot(weights[l])
 
 
 def weight_gradient(delta: np.ndarray, out_below: np.ndarray) -> np.ndarray:
@@ -85,7 +87,7 @@ def weight_gradient(delta: np.ndarray, out_below: np.ndarray) -> np.ndarray:
     Entry (j, k) is sum over samples of delta_j * out_k; ``delta`` already
     carries the 1/samples of the batch mean.
     """
-    return delta.T @ out_below
+    return delta.T.dot(out_below)
 
 
 def bias_gradient(delta: np.ndarray, bias_shape: tuple[int, ...]) -> np.ndarray:

@@ -33,6 +33,12 @@ MUTANTS = [
         "return out * (1.0 - out)",
         "return out * (1.0 - out) * (1 + 1e-9)",
     ),
+    (
+        "weight gradient off by 1e-9",
+        "backprop/passes.py",
+        "return delta.T.dot(out_below)",
+        "return delta.T.dot(out_below) * (1 + 1e-9)",
+    ),
 ]
 
 
