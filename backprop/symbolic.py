@@ -39,6 +39,7 @@ __all__ = [
     "latex",
     "equation",
     "equations",
+    "partial_tex",
 ]
 
 
@@ -292,3 +293,12 @@ def equations(rows: Iterable[Iterable[sp.Expr | str]]) -> Math:
             raise ValueError("an equation needs at least two sides")
         lines.append(parts[0] + " &= " + " = ".join(parts[1:]))
     return Math(r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}")
+
+
+def partial_tex(of: sp.Expr | str, wrt: sp.Expr | str) -> str:
+    """LaTeX for the fraction d(of)/d(wrt), in the article's notation.
+
+    For naming a derivative on the left of an equation before SymPy computes it:
+    ``equation(partial_tex("E_total", "w5"), partial("E_total", "w5"))``.
+    """
+    return r"\frac{\partial %s}{\partial %s}" % (latex(of), latex(wrt))

@@ -72,7 +72,7 @@ def verdict(computed: float, entry: Published | str) -> str:
         "rounding": "no: last digit (rounding)",
         "sequential": "no: sequential only",
     }
-    return reasons.get(entry.status, "**NO**")
+    return reasons.get(entry.status, "no")
 
 
 def _digits(entry: Published) -> int:
