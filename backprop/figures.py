@@ -242,6 +242,23 @@ def draw_network(
             if unit_values and name in unit_values:
                 ax.text(x, y - radius - 0.12, unit_values[name], ha="center", va="top", fontsize=10)
 
+    def error_box(xy, name, text, size):
+        on = lit(name)
+        ax.text(
+            *xy,
+            text,
+            ha="center",
+            va="center",
+            fontsize=size,
+            zorder=3,
+            bbox=dict(
+                boxstyle="round",
+                fc=COLORS["error"] if on else "white",
+                ec=COLORS["ink"] if on else COLORS["muted"],
+                alpha=0.35 if on else 1,
+            ),
+        )
+
     # Error terms: one per output unit, summed into E_total.
     if show_error:
         x_out = pos[-1][0, 0]
@@ -251,36 +268,8 @@ def draw_network(
             term = f"E_{o}" if f"E_{o}" in highlight or not highlight else None
             edge((x, y), term_xy, term, None, gap=(None, 0.3))
             edge(term_xy, total_xy, term, None, gap=(0.3, 0.4))
-            on = lit(f"E_{o}")
-            ax.text(
-                *term_xy,
-                f"$E_{{{o}}}$",
-                ha="center",
-                va="center",
-                fontsize=11,
-                zorder=3,
-                bbox=dict(
-                    boxstyle="round",
-                    fc=COLORS["error"] if on else "white",
-                    ec=COLORS["ink"] if on else COLORS["muted"],
-                    alpha=0.35 if on else 1,
-                ),
-            )
-        on = lit("E_total")
-        ax.text(
-            *total_xy,
-            r"$E_{\mathrm{total}}$",
-            ha="center",
-            va="center",
-            fontsize=12,
-            zorder=3,
-            bbox=dict(
-                boxstyle="round",
-                fc=COLORS["error"] if on else "white",
-                ec=COLORS["ink"] if on else COLORS["muted"],
-                alpha=0.35 if on else 1,
-            ),
-        )
+            error_box(term_xy, f"E_{o}", f"$E_{{{o}}}$", 11)
+        error_box(total_xy, "E_total", r"$E_{\mathrm{total}}$", 12)
 
     ax.set_aspect("equal")
     ax.axis("off")

@@ -98,6 +98,19 @@ def bias_gradient(delta: np.ndarray, bias_shape: tuple[int, ...]) -> np.ndarray:
     return per_unit.sum(keepdims=True)
 
 
+def check_problem(
+    network: Network, inputs: object, targets: object
+) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs and targets as matching batches for ``network``, or a clear error."""
+    if not isinstance(network, Network):
+        raise TypeError(f"network must be a backprop.Network, got {type(network).__name__}")
+    x = as_batch(inputs, "inputs", network.sizes[0])
+    t = check_targets(targets, network.sizes[-1])
+    if t.shape[0] != x.shape[0]:
+        raise ValueError(f"inputs hold {x.shape[0]} sample(s) but targets hold {t.shape[0]}")
+    return x, t
+
+
 def check_targets(targets: object, width: int) -> np.ndarray:
     """Targets as a batch; a sigmoid output lies in (0, 1), so must the target."""
     array = as_batch(targets, "targets", width)
@@ -178,12 +191,7 @@ def forward(network: Network, inputs: object, targets: object) -> Forward:
     ``inputs`` is one sample (shape ``(n_in,)``) or a batch (``(samples, n_in)``);
     ``targets`` likewise, with values in (0, 1).
     """
-    if not isinstance(network, Network):
-        raise TypeError(f"network must be a backprop.Network, got {type(network).__name__}")
-    x = as_batch(inputs, "inputs", network.sizes[0])
-    t = check_targets(targets, network.sizes[-1])
-    if t.shape[0] != x.shape[0]:
-        raise ValueError(f"inputs hold {x.shape[0]} sample(s) but targets hold {t.shape[0]}")
+    x, t = check_problem(network, inputs, targets)
     nets, outs = layer_outputs(network.weights, network.biases, x)
     terms = 0.5 * (t - outs[-1]) ** 2
     return Forward(network, x, t, nets, outs, terms, squared_error(outs[-1], t))

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .checks import as_batch, check_learning_rate, check_steps
+from .checks import check_learning_rate, check_steps
 from .network import Network
 from .passes import (
     bias_gradient,
-    check_targets,
+    check_problem,
     layer_outputs,
     squared_error,
     walk_back,
@@ -125,18 +125,13 @@ def train(
     every pass with a generator seeded by ``seed`` (required).  The network
     passed in is not changed.
     """
-    if not isinstance(network, Network):
-        raise TypeError(f"network must be a backprop.Network, got {type(network).__name__}")
+    x, t = check_problem(network, inputs, targets)
     steps = check_steps(steps)
     rate = check_learning_rate(learning_rate)
     if order not in ORDERS:
         raise ValueError(f"unknown update order {order!r}; choose one of {ORDERS}")
     if not isinstance(train_biases, bool):
         raise TypeError(f"train_biases must be True or False, got {train_biases!r}")
-    x = as_batch(inputs, "inputs", network.sizes[0])
-    t = check_targets(targets, network.sizes[-1])
-    if t.shape[0] != x.shape[0]:
-        raise ValueError(f"inputs hold {x.shape[0]} sample(s) but targets hold {t.shape[0]}")
     batches = _batches(len(x), steps, batch_size, seed)
     if record_outputs is None:
         record_outputs = batches is None

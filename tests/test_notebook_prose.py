@@ -14,7 +14,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-CHAPTERS = sorted((Path(__file__).resolve().parents[1] / "chapters").glob("*.ipynb"))
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+PAGES = [ROOT / name for name in ("intro.md", "glossary.md", "bibliography.md")]
 
 STRIP = [
     re.compile(r"```.*?```", re.S),  # fenced blocks: code, directives
@@ -27,6 +29,7 @@ STRIP = [
     re.compile(r"^:[\w-]+:.*$", re.M),  # directive options
     re.compile(r"\[[^\]]*\]\([^)]*\)"),  # links (their targets hold file names)
     re.compile(r"^>.*[\u4e00-\u9fff].*$", re.M),  # quoted Chinese source text
+    re.compile(r"^\s*\d+\.\s", re.M),  # numbered-list markers
 ]
 
 
@@ -46,3 +49,9 @@ def test_no_number_is_typed_into_the_prose(path: Path) -> None:
         if cell.cell_type == "markdown":
             found += [f"cell {index}: {word}" for word in _typed_numbers(cell.source)]
     assert not found, "numbers typed into the prose (glue them instead):\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_no_number_is_typed_into_the_pages(path: Path) -> None:
+    found = _typed_numbers(path.read_text(encoding="utf-8"))
+    assert not found, f"numbers typed into {path.name}: {found}"
