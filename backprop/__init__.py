@@ -29,7 +29,15 @@ from .article import (
 )
 from .network import Network, ParamRef
 from .passes import Backward, Forward, backward, forward
-from .published import PUBLISHED, RECOMPUTED, Published, agrees, format_like, published
+from .published import (
+    PUBLISHED,
+    RECOMPUTED,
+    Published,
+    agrees,
+    format_like,
+    published,
+    round_printed,
+)
 from .training import ORDERS, Training, step, train
 
 __version__ = "0.1.0"
@@ -62,4 +70,5 @@ __all__ = [
     "agrees",
     "format_like",
     "published",
+    "round_printed",
 ]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 __all__ = [
     "Published",
@@ -34,6 +34,7 @@ __all__ = [
     "agrees",
     "decimals",
     "format_like",
+    "round_printed",
 ]
 
 
@@ -100,6 +101,31 @@ def agrees(computed: float, entry: Published | str) -> bool:
         raise ValueError(f"computed value for {entry.key!r} is not finite: {computed}")
     half_unit = 0.5 * 10.0**-entry.decimals
     return abs(computed - entry.value) <= half_unit * (1 + 1e-9)
+
+
+def round_printed(value: float | Decimal | str, places: int, ties: str = "away") -> Decimal:
+    """``value`` rounded to ``places`` decimals exactly, as a hand calculation prints it.
+
+    A float is read as the shortest decimal that prints it.  Ties go away from
+    zero (``"away"``, rounding by hand) or to the even digit (``"even"``).  The
+    result is a :class:`~decimal.Decimal`, so that a chain of roundings -- the
+    article rounds its intermediate numbers -- can be replayed without binary
+    error.
+    """
+    modes = {"away": ROUND_HALF_UP, "even": ROUND_HALF_EVEN}
+    if ties not in modes:
+        raise ValueError(f"ties must be 'away' or 'even', got {ties!r}")
+    if isinstance(places, bool) or not isinstance(places, int) or places < 0:
+        raise ValueError(f"places must be a non-negative integer, got {places!r}")
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
+        try:
+            value = float(value)  # numpy scalars
+        except (TypeError, ValueError):
+            raise TypeError(f"cannot round a {type(value).__name__}") from None
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not number.is_finite():
+        raise ValueError(f"cannot round {value!r}: not a finite number")
+    return number.quantize(Decimal(1).scaleb(-places), rounding=modes[ties])
 
 
 def format_like(computed: float, entry: Published | str) -> str:

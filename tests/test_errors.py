@@ -131,6 +131,10 @@ T = bp.article_targets()
             ValueError,
             "record_params",
         ),
+        (lambda: bp.round_printed(0.5, 2, ties="up"), ValueError, "ties must be"),
+        (lambda: bp.round_printed(0.5, -1), ValueError, "places must be"),
+        (lambda: bp.round_printed(math.nan, 2), ValueError, "not a finite number"),
+        (lambda: bp.round_printed([0.5], 2), TypeError, "cannot round a list"),
         # tables and figures
         (lambda: markdown_table(["a", "b"], [["1"]]), ValueError, "one cell per column"),
         (lambda: comparison(["w5"], {}), KeyError, "no computed value for 'w5'"),

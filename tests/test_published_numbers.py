@@ -101,12 +101,11 @@ def test_dE_o2_dout_h1_is_one_unit_off_by_double_rounding() -> None:
     # Rounding delta_o2 to the article's nine decimals first reproduces the print.
     net = bp.article_network()
     delta_o2 = bp.backward(net, bp.article_inputs(), bp.article_targets())["delta_o2"]
-    from decimal import ROUND_HALF_UP, Decimal
+    from decimal import Decimal
 
-    nine = Decimal(1).scaleb(-entry.decimals)
-    rounded = Decimal(repr(delta_o2)).quantize(nine, rounding=ROUND_HALF_UP)
-    product = rounded * Decimal(bp.published("w7").printed)
-    assert str(product.quantize(nine, rounding=ROUND_HALF_UP)) == entry.printed
+    product = bp.round_printed(delta_o2, entry.decimals) * Decimal(bp.published("w7").printed)
+    assert str(bp.round_printed(product, entry.decimals)) == entry.printed
+    assert str(bp.round_printed(product, entry.decimals, ties="even")) != entry.printed
     # The sum the article builds from it still agrees.
     assert bp.agrees(bp.article_value("dE_total/dout_h1"), "dE_total/dout_h1")
 
