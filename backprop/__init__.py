@@ -7,15 +7,24 @@ Every chapter imports it instead of repeating code::
     bwd = bp.backward(net, bp.article_inputs(), bp.article_targets())
     bwd["dE_total/dw5"]
 
-Modules: :mod:`~backprop.network` (weights, biases, names),
+Any network works the same way, with names from one default scheme::
+
+    net = bp.Network.random((64, 32, 10), seed=0, activations="relu",
+                            error="softmax_cross_entropy")
+    run = bp.train(net, x, t, steps=500, learning_rate=0.1, batch_size=32, seed=0)
+    bp.predict(run.network, x_test)
+
+Modules: :mod:`~backprop.network` (weights, biases, activations, error),
+:mod:`~backprop.names` (every name, and the one key parser),
+:mod:`~backprop.functions` (activations and errors),
 :mod:`~backprop.passes` (forward and backward pass), :mod:`~backprop.training`
-(gradient descent), :mod:`~backprop.article` (the article's network),
+(gradient descent), :mod:`~backprop.twin` (the SymPy twin of any network, and
+proofs), :mod:`~backprop.article` (the article's network),
 :mod:`~backprop.published` (the article's printed numbers),
-:mod:`~backprop.symbolic` (the SymPy twin), :mod:`~backprop.figures` and
+:mod:`~backprop.symbolic` (the article's twin), :mod:`~backprop.figures` and
 :mod:`~backprop.tables` (what the chapters show).
 """
 
-from .activations import sigmoid, sigmoid_derivative
 from .article import (
     ARTICLE_PARAMS,
     ARTICLE_UNITS,
@@ -27,8 +36,11 @@ from .article import (
     article_twin_values,
     article_value,
 )
-from .network import Network, ParamRef
-from .passes import Backward, Forward, backward, forward
+from .functions import ACTIVATIONS, ERRORS, Activation, ErrorFunction, sigmoid, sigmoid_derivative
+from .gradcheck import check_gradient, numeric_gradient
+from .names import ParamRef, parse_key
+from .network import Network, load, save
+from .passes import Backward, Forward, backward, forward, predict
 from .published import (
     PUBLISHED,
     RECOMPUTED,
@@ -38,23 +50,37 @@ from .published import (
     published,
     round_printed,
 )
-from .training import ORDERS, Training, step, train
+from .training import ORDERS, Training, accuracy, step, train
+from .twin import Twin, identical
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "sigmoid",
     "sigmoid_derivative",
+    "Activation",
+    "ErrorFunction",
+    "ACTIVATIONS",
+    "ERRORS",
     "Network",
+    "save",
+    "load",
     "ParamRef",
+    "parse_key",
     "Forward",
     "Backward",
     "forward",
     "backward",
+    "predict",
     "ORDERS",
     "Training",
     "train",
     "step",
+    "accuracy",
+    "Twin",
+    "identical",
+    "check_gradient",
+    "numeric_gradient",
     "ARTICLE_PARAMS",
     "ARTICLE_UNITS",
     "article_network",

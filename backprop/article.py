@@ -1,7 +1,10 @@
 """The article's 2-2-2 network, its sample, and the names of its parameters.
 
 Every number comes from :mod:`backprop.published`, where the article's printed
-values are kept once.  The names map onto the matrices like this::
+values are kept once.  The network's names are the default names every network
+has (:mod:`backprop.names`), which for a 2-2-2 network are exactly the
+article's; :data:`ARTICLE_PARAMS` keeps the article's own table, which the tests
+check the default names against.  The names map onto the matrices like this::
 
     weights[0] = [[w1, w2],      weights[1] = [[w5, w6],
                   [w3, w4]]                    [w7, w8]]
@@ -14,12 +17,12 @@ so ``w2`` (from i2 to h1) is ``weights[0][0, 1]`` and ``w7`` (from h1 to o2) is
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 import numpy as np
 
-from .network import Network, ParamRef
+from .names import ParamRef, Quantity, parse_key
+from .network import Network
 from .passes import backward
 from .published import PUBLISHED
 from .training import ORDERS, Training, step, train
@@ -39,7 +42,8 @@ __all__ = [
 #: Units of each layer, input layer first.
 ARTICLE_UNITS = (("i1", "i2"), ("h1", "h2"), ("o1", "o2"))
 
-#: The article's parameter names and the matrix entries they denote.
+#: The article's parameter names and the matrix entries they denote, as the
+#: article's figure shows them (the default names must equal this table).
 ARTICLE_PARAMS: dict[str, ParamRef] = {
     "w1": ParamRef("weight", 0, (0, 0)),  # i1 -> h1
     "w2": ParamRef("weight", 0, (0, 1)),  # i2 -> h1
@@ -65,7 +69,7 @@ def article_network() -> Network:
     for name, ref in ARTICLE_PARAMS.items():
         array = weights[ref.layer] if ref.kind == "weight" else biases[ref.layer]
         array[ref.index] = _value(name)
-    return Network(weights, biases, param_names=ARTICLE_PARAMS, unit_names=ARTICLE_UNITS)
+    return Network(weights, biases)
 
 
 def article_inputs() -> np.ndarray:
@@ -87,18 +91,16 @@ def article_twin_values() -> dict:
     """The article's inputs, targets, parameters and eta as exact SymPy values."""
     from . import symbolic
 
-    net = article_network()
-    x, t = article_inputs(), article_targets()
-    values = {"i1": x[0], "i2": x[1], "t1": t[0], "t2": t[1], "eta": article_learning_rate()}
-    values.update(net.params())
-    return symbolic.substitutions(values)
+    return symbolic.ARTICLE.values(article_inputs(), article_targets(), article_learning_rate())
 
 
 @lru_cache(maxsize=8)
 def article_training(order: str, steps: int) -> Training:
     """The article's training run: biases frozen, one sample, eta = 0.5.
 
-    Cached, because several chapters and tests ask for the same 10,000 steps.
+    Cached, because several chapters and tests ask for the same 10,000 steps;
+    the record is read-only, so no caller can change what the next one reads.
+    The outputs and parameters are recorded at every step.
     """
     return train(
         article_network(),
@@ -108,11 +110,9 @@ def article_training(order: str, steps: int) -> Training:
         learning_rate=article_learning_rate(),
         order=order,
         train_biases=False,
+        record_outputs=True,
         record_params=True,
     )
-
-
-_AT_STEP = re.compile(r"(\w+)@(\d+)(?: \((English|simultaneous|sequential)\))?$")
 
 
 def article_value(key: str, order: str = "simultaneous") -> float:
@@ -121,37 +121,32 @@ def article_value(key: str, order: str = "simultaneous") -> float:
     ``key`` is a key of :data:`backprop.published.PUBLISHED` (or ``RECOMPUTED``).
     Weights after one update (``"w5+"``) and training figures
     (``"E_total@10000"``, ``"out_o1@10000"``) use the update ``order``; a key's own
-    ``(simultaneous)`` suffix overrides it.  A misprint is computed as the
-    quantity it misprints (``"out_o1 (prose)"`` is out_o1), and a number printed
-    under a wrong name as the quantity it is (``"t1 (原输入)"`` is t1).
+    ``(simultaneous)`` or ``(sequential)`` note overrides it.  Any other note
+    (``"out_o1 (prose)"``, ``"t1 (原输入)"``) marks a second printing of the
+    quantity, which is computed as that quantity.
     """
-    if not isinstance(key, str):
-        raise TypeError(f"a quantity is named by a str, got {type(key).__name__}")
     if order not in ORDERS:
         raise ValueError(f"unknown update order {order!r}; choose one of {ORDERS}")
+    parsed = parse_key(key)
+    if parsed.note in ORDERS:
+        order = parsed.note
     net, x, t = article_network(), article_inputs(), article_targets()
-    inputs = {"i1": x[0], "i2": x[1], "t1": t[0], "t2": t[1], "eta": article_learning_rate()}
-    if key in inputs:
-        return float(inputs[key])
-    if key in net.param_names:
-        return net.param(key)
-    base, _, note = key.partition(" (")
-    if note in ("prose)", "原输入)"):
-        return article_value(base, order)
-    if key.endswith("+"):
+    base = parsed.base
+    if parsed.step is not None:
+        run = article_training(order, parsed.step)
+        if base == Quantity("E_total"):
+            return float(run.errors[parsed.step])
+        if isinstance(base, Quantity) and base.kind == "out":
+            return float(run.output(base.name)[parsed.step])
+        raise KeyError(f"no training record for {key!r}")
+    if parsed.updated:
         after = step(
             net, x, t, learning_rate=article_learning_rate(), order=order, train_biases=False
         )
-        return after.param(key[:-1])
-    match = _AT_STEP.match(key)
-    if match:
-        name, steps, variant = match.group(1), int(match.group(2)), match.group(3)
-        if variant in ORDERS:
-            order = variant
-        run = article_training(order, steps)
-        if name == "E_total":
-            return float(run.errors[steps])
-        if name.startswith("out_"):
-            return float(run.output(name[len("out_") :])[steps])
-        raise KeyError(f"no training record for {name!r}")
-    return float(backward(net, x, t)[key])
+        return after.param(str(base))
+    if isinstance(base, Quantity) and base.kind == "name":
+        givens = {"i1": x[0], "i2": x[1], "t1": t[0], "t2": t[1], "eta": article_learning_rate()}
+        if base.name in givens:
+            return float(givens[base.name])
+        return net.param(base.name)
+    return float(backward(net, x, t)[str(base)])

@@ -1,4 +1,4 @@
-"""A fully connected network of logistic-sigmoid units, as plain arrays.
+"""A fully connected network as plain arrays, with a name for every part.
 
 A network with layer sizes ``(n0, n1, ..., nL)`` has ``L`` weight matrices and
 ``L`` bias vectors.  ``weights[l]`` carries layer ``l`` into layer ``l + 1``:
@@ -12,57 +12,54 @@ both hidden units and b2 both output units.  Broadcasting makes the two cases
 the same code; training a shared bias moves the single number by the sum of
 the gradients of the units that share it.
 
-Parameters may carry names (the article's ``w1`` ... ``w8``, ``b1``, ``b2``);
-:meth:`Network.locate` turns a name into a matrix entry and
-:meth:`Network.name_of` turns an entry back into its name.
+Every layer has an activation (the sigmoid unless told otherwise) and the
+network has an error (the article's half squared error unless told otherwise);
+see :mod:`backprop.functions`.
+
+A ``Network`` is a value: its arrays are read-only, and every operation that
+changes parameters (:meth:`Network.replace`, :func:`backprop.train`) returns a
+new network.  ``net.weights[0][0, 0] = 9`` raises an error instead of quietly
+changing a network that other code still holds.
+
+Every parameter and unit has a name (:mod:`backprop.names`): the default scheme
+gives the article's ``w1`` ... ``w8``, ``b1``, ``b2``, ``i1`` ... ``o2``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Literal
+import json
+import os
+import zipfile
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from .checks import as_matrix, check_finite
+from .functions import Activation, ErrorFunction, activation, error
+from .names import Names, ParamRef
 
-__all__ = ["Network", "ParamRef"]
-
-
-@dataclass(frozen=True)
-class ParamRef:
-    """Where a named parameter lives.
-
-    ``kind`` is ``"weight"`` or ``"bias"``; ``layer`` indexes ``weights`` or
-    ``biases``; ``index`` is ``(j, k)`` for a weight (to unit j from unit k) and
-    ``(j,)`` for a bias entry (``(0,)`` for a shared bias).
-    """
-
-    kind: Literal["weight", "bias"]
-    layer: int
-    index: tuple[int, ...]
-
-    def __str__(self) -> str:
-        where = ", ".join(str(i) for i in self.index)
-        array = "W" if self.kind == "weight" else "b"
-        return f"{array}[{self.layer}][{where}]"
+__all__ = ["Network", "ParamRef", "save", "load"]
 
 
 class Network:
-    """Weights, biases and (optionally) names of a sigmoid network.
+    """Weights, biases, activations, error and names of a feed-forward network.
 
-    The arrays are copied in, so a network never changes behind the caller's
-    back; training returns a new network.  ``unit_names`` names the units of
-    every layer, input layer first (the article's ``i1, i2 / h1, h2 / o1, o2``);
-    ``param_names`` maps a parameter's name to its :class:`ParamRef`.
+    ``activations`` is one name (used by every layer) or one per weight layer;
+    ``error`` names the error.  ``param_names`` (a mapping from name to
+    :class:`ParamRef`) and ``unit_names`` (one list per layer, input first)
+    replace the default names; when given, they must name every parameter or
+    unit.
     """
+
+    __slots__ = ("weights", "biases", "activations", "error", "names")
 
     def __init__(
         self,
         weights: Sequence[np.ndarray],
         biases: Sequence[np.ndarray],
         *,
+        activations: str | Activation | Sequence[str | Activation] = "sigmoid",
+        error: str | ErrorFunction = "squared",
         param_names: Mapping[str, ParamRef] | None = None,
         unit_names: Sequence[Sequence[str]] | None = None,
     ) -> None:
@@ -77,23 +74,59 @@ class Network:
                 f"got {len(weights)} weight matrices but {len(biases)} bias vectors; "
                 "every layer needs one of each"
             )
-        self.weights = [as_matrix(W, f"weights[{l}]").copy() for l, W in enumerate(weights)]
-        for l in range(1, len(self.weights)):
-            below, above = self.weights[l - 1], self.weights[l]
+        checked = [_frozen(as_matrix(W, f"weights[{l}]")) for l, W in enumerate(weights)]
+        for l in range(1, len(checked)):
+            below, above = checked[l - 1], checked[l]
             if above.shape[1] != below.shape[0]:
                 raise ValueError(
                     f"weights[{l}] has shape {above.shape}, so it expects {above.shape[1]} "
                     f"unit(s) below it, but weights[{l - 1}] (shape {below.shape}) "
                     f"produces {below.shape[0]}"
                 )
-        self.biases = [self._check_bias(b, l) for l, b in enumerate(biases)]
-        self.unit_names = self._check_unit_names(unit_names)
-        self.param_names = self._check_param_names(param_names)
+        object.__setattr__(self, "weights", tuple(checked))
+        biases_checked = tuple(
+            _frozen(_check_bias(b, l, W.shape[0])) for l, (b, W) in enumerate(zip(biases, checked))
+        )
+        object.__setattr__(self, "biases", biases_checked)
+        object.__setattr__(self, "activations", _check_activations(activations, len(checked)))
+        object.__setattr__(self, "error", _check_error(error, self.activations[-1]))
+        names = Names(
+            [W.shape for W in checked],
+            [b.shape[0] for b in biases_checked],
+            params=param_names,
+            units=unit_names,
+        )
+        object.__setattr__(self, "names", names)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(
+            f"a Network is a value and cannot be changed (tried to set {name!r}); "
+            "use replace() or train() to get a new one"
+        )
+
+    @classmethod
+    def _trusted(cls, weights, biases, like: Network) -> Network:
+        """A network with new arrays but ``like``'s functions and names (no checks)."""
+        new = object.__new__(cls)
+        object.__setattr__(new, "weights", tuple(_frozen(W) for W in weights))
+        object.__setattr__(new, "biases", tuple(_frozen(b) for b in biases))
+        object.__setattr__(new, "activations", like.activations)
+        object.__setattr__(new, "error", like.error)
+        object.__setattr__(new, "names", like.names)
+        return new
 
     # -- construction ---------------------------------------------------------
 
     @classmethod
-    def random(cls, sizes: Sequence[int], *, seed: int, shared_biases: bool = False) -> Network:
+    def random(
+        cls,
+        sizes: Sequence[int],
+        *,
+        seed: int,
+        shared_biases: bool = False,
+        activations: str | Activation | Sequence[str | Activation] = "sigmoid",
+        error: str | ErrorFunction = "squared",
+    ) -> Network:
         """A network with layer sizes ``sizes`` and small random parameters.
 
         Weights are drawn from a normal distribution with standard deviation
@@ -109,33 +142,45 @@ class Network:
             for n_in, n_out in zip(sizes[:-1], sizes[1:])
         ]
         biases = [np.zeros(1 if shared_biases else n) for n in sizes[1:]]
-        return cls(weights, biases)
+        return cls(weights, biases, activations=activations, error=error)
 
     def copy(self) -> Network:
-        """An independent copy (arrays included)."""
-        return Network(
-            self.weights,
-            self.biases,
-            param_names=self.param_names,
-            unit_names=self.unit_names,
-        )
+        """The same network (a network is a value, so nothing needs copying)."""
+        return self
 
     def replace(self, values: Mapping[str, float]) -> Network:
-        """A copy with some named parameters set: ``net.replace({"w5": 0.4})``."""
-        new = self.copy()
+        """A network with some named parameters set: ``net.replace({"w5": 0.4})``."""
+        if not isinstance(values, Mapping):
+            raise TypeError("replace() takes a mapping from parameter names to numbers")
+        weights, biases = list(self.weights), list(self.biases)
         for name, value in values.items():
-            ref = new.locate(name)
+            ref = self.locate(name)
             number = _check_scalar(value, name)
-            target = new.weights[ref.layer] if ref.kind == "weight" else new.biases[ref.layer]
-            target[ref.index] = number
-        return new
+            arrays = weights if ref.kind == "weight" else biases
+            if not arrays[ref.layer].flags.writeable:
+                arrays[ref.layer] = arrays[ref.layer].copy()
+            arrays[ref.layer][ref.index] = number
+        return Network._trusted(weights, biases, self)
+
+    def with_parameters(
+        self, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]
+    ) -> Network:
+        """A network with these arrays (checked) and this one's functions and names."""
+        return Network(
+            weights,
+            biases,
+            activations=self.activations,
+            error=self.error,
+            param_names=self.names.given_params,
+            unit_names=self.names.given_units,
+        )
 
     # -- shape ----------------------------------------------------------------
 
     @property
     def sizes(self) -> tuple[int, ...]:
         """Units per layer, input layer first: ``(2, 2, 2)`` for the article."""
-        return (self.weights[0].shape[1],) + tuple(W.shape[0] for W in self.weights)
+        return self.names.sizes
 
     @property
     def depth(self) -> int:
@@ -147,27 +192,32 @@ class Network:
             l for l, b in enumerate(self.biases) if b.shape == (1,) and self.weights[l].shape[0] > 1
         ]
         note = f", shared biases in layer(s) {shared}" if shared else ""
+        kinds = {a.name for a in self.activations}
+        if kinds != {"sigmoid"}:
+            note += ", activations " + "/".join(a.name for a in self.activations)
+        if self.error.name != "squared":
+            note += f", error {self.error.name}"
         return f"Network(sizes={self.sizes}{note})"
 
     # -- names ----------------------------------------------------------------
 
+    @property
+    def param_names(self) -> list[str]:
+        """Every parameter's name, weights first, in storage order."""
+        return self.names.params()
+
+    @property
+    def unit_names(self) -> tuple[tuple[str, ...], ...]:
+        """Every unit's name, one tuple per layer, input layer first."""
+        return self.names.units
+
     def locate(self, name: str) -> ParamRef:
         """Where the parameter called ``name`` lives (``"w5"`` -> ``W[1][0, 0]``)."""
-        if not isinstance(name, str):
-            raise TypeError(f"a parameter name must be a str, got {type(name).__name__}")
-        try:
-            return self.param_names[name]
-        except KeyError:
-            known = ", ".join(self.param_names) or "none: this network's parameters have no names"
-            raise KeyError(f"unknown parameter name {name!r}; known names: {known}") from None
+        return self.names.locate(name)
 
-    def name_of(self, kind: str, layer: int, index: Iterable[int]) -> str:
+    def name_of(self, kind: str, layer: int, index: Sequence[int]) -> str:
         """The name of the parameter at ``kind``/``layer``/``index``."""
-        ref = ParamRef(kind, layer, tuple(int(i) for i in index))  # type: ignore[arg-type]
-        for name, candidate in self.param_names.items():
-            if candidate == ref:
-                return name
-        raise KeyError(f"no named parameter at {ref}")
+        return self.names.name_of(ParamRef(kind, int(layer), tuple(int(i) for i in index)))  # type: ignore[arg-type]
 
     def param(self, name: str) -> float:
         """The current value of the named parameter."""
@@ -176,83 +226,72 @@ class Network:
         return float(array[ref.index])
 
     def params(self) -> dict[str, float]:
-        """Every named parameter and its value, in naming order."""
-        return {name: self.param(name) for name in self.param_names}
+        """Every parameter and its value, in naming order."""
+        return {name: self.param(name) for name in self.names.params()}
 
     def describe(self, name: str) -> str:
         """Which units the named parameter connects: ``"i2 → h1"``, ``"bias → h1, h2"``."""
         ref = self.locate(name)
-        above = self.unit_names[ref.layer + 1]
         if ref.kind == "bias":
-            fed = above if self.biases[ref.layer].shape == (1,) else [above[ref.index[0]]]
-            return "bias → " + ", ".join(fed)
+            width = self.weights[ref.layer].shape[0]
+            fed = range(width) if self.biases[ref.layer].shape == (1,) else [ref.index[0]]
+            return "bias → " + ", ".join(self.names.unit_name(ref.layer + 1, j) for j in fed)
         j, k = ref.index
-        return f"{self.unit_names[ref.layer][k]} → {above[j]}"
+        return f"{self.names.unit_name(ref.layer, k)} → {self.names.unit_name(ref.layer + 1, j)}"
 
     def unit(self, name: str) -> tuple[int, int]:
         """``(layer, index)`` of the unit called ``name``; layer 0 is the input."""
-        if not isinstance(name, str):
-            raise TypeError(f"a unit name must be a str, got {type(name).__name__}")
-        for layer, names in enumerate(self.unit_names):
-            if name in names:
-                return layer, list(names).index(name)
-        known = ", ".join(n for names in self.unit_names for n in names)
-        raise KeyError(f"unknown unit name {name!r}; known units: {known}")
+        return self.names.unit(name)
 
-    # -- checks ---------------------------------------------------------------
 
-    def _check_bias(self, bias: np.ndarray, layer: int) -> np.ndarray:
-        what = f"biases[{layer}]"
-        if isinstance(bias, (str, bytes)):
-            raise TypeError(f"{what} must be an array of numbers, got {type(bias).__name__}")
-        array = np.asarray(bias)
-        if array.dtype == bool or not (
-            np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
-        ):
-            raise TypeError(f"{what} must hold real numbers, got dtype {array.dtype}")
-        array = check_finite(array.astype(float), what).copy()
-        width = self.weights[layer].shape[0]
-        if array.ndim != 1 or array.shape[0] not in (1, width):
+def _frozen(array: np.ndarray) -> np.ndarray:
+    if array.flags.writeable:
+        array = array.copy() if array.base is not None or not array.flags.owndata else array
+        array.setflags(write=False)
+    return array
+
+
+def _check_bias(bias: object, layer: int, width: int) -> np.ndarray:
+    what = f"biases[{layer}]"
+    if isinstance(bias, (str, bytes)):
+        raise TypeError(f"{what} must be an array of numbers, got {type(bias).__name__}")
+    array = np.asarray(bias)
+    if array.dtype == bool or not (
+        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
+    ):
+        raise TypeError(f"{what} must hold real numbers, got dtype {array.dtype}")
+    array = check_finite(np.array(array, dtype=float), what)
+    if array.ndim != 1 or array.shape[0] not in (1, width):
+        raise ValueError(
+            f"{what} must have shape ({width},) (one bias per unit) or (1,) "
+            f"(one bias shared by the layer), got {array.shape}"
+        )
+    return array
+
+
+def _check_activations(value, depth: int) -> tuple[Activation, ...]:
+    if isinstance(value, (str, Activation)):
+        acts = (activation(value),) * depth
+    elif isinstance(value, Sequence):
+        acts = tuple(activation(a) for a in value)
+        if len(acts) != depth:
             raise ValueError(
-                f"{what} must have shape ({width},) (one bias per unit) or (1,) "
-                f"(one bias shared by the layer), got {array.shape}"
+                f"activations must name one function per weight layer ({depth}), got {len(acts)}"
             )
-        return array
-
-    def _check_unit_names(self, unit_names: Sequence[Sequence[str]] | None) -> list[list[str]]:
-        sizes = self.sizes
-        if unit_names is None:
-            return [[f"u{layer}.{j + 1}" for j in range(n)] for layer, n in enumerate(sizes)]
-        names = [list(layer) for layer in unit_names]
-        if [len(layer) for layer in names] != list(sizes):
+    else:
+        raise TypeError("activations must be a name such as 'sigmoid' or a list of names")
+    for l, act in enumerate(acts[:-1]):
+        if not act.elementwise:
             raise ValueError(
-                f"unit_names must name {list(sizes)} units per layer, "
-                f"got {[len(layer) for layer in names]}"
+                f"activations[{l}] is {act.name}, which is only allowed in the output layer"
             )
-        flat = [n for layer in names for n in layer]
-        if len(set(flat)) != len(flat) or not all(isinstance(n, str) and n for n in flat):
-            raise ValueError("unit names must be distinct non-empty strings")
-        return names
+    return acts
 
-    def _check_param_names(self, names: Mapping[str, ParamRef] | None) -> dict[str, ParamRef]:
-        checked: dict[str, ParamRef] = {}
-        for name, ref in (names or {}).items():
-            if not isinstance(ref, ParamRef):
-                raise TypeError(f"param_names[{name!r}] must be a ParamRef")
-            arrays = self.weights if ref.kind == "weight" else self.biases
-            if ref.kind not in ("weight", "bias") or not 0 <= ref.layer < len(arrays):
-                raise ValueError(f"param_names[{name!r}] = {ref} is not in this network")
-            shape = arrays[ref.layer].shape
-            if len(ref.index) != len(shape) or not all(
-                0 <= i < n for i, n in zip(ref.index, shape)
-            ):
-                raise ValueError(
-                    f"param_names[{name!r}] = {ref} is outside an array of shape {shape}"
-                )
-            if ref in checked.values():
-                raise ValueError(f"param_names[{name!r}] = {ref} is already named")
-            checked[name] = ref
-        return checked
+
+def _check_error(value, output: Activation) -> ErrorFunction:
+    err = error(value)
+    err.check_activation(output)
+    return err
 
 
 def _check_sizes(sizes: Sequence[int]) -> tuple[int, ...]:
@@ -275,3 +314,66 @@ def _check_scalar(value: object, name: str) -> float:
     if not np.isfinite(number):
         raise ValueError(f"value for {name!r} must be finite, got {number}")
     return number
+
+
+# -- saving and loading -------------------------------------------------------------
+
+_FORMAT = "backprop-network/1"
+
+
+def save(network: Network, path: str | os.PathLike) -> None:
+    """Write ``network`` to one ``.npz`` file: arrays, activations, error and names.
+
+    The format is NumPy's open ``.npz`` (a zip of ``.npy`` arrays); the
+    description is stored as JSON text in it, so nothing is pickled.
+    """
+    if not isinstance(network, Network):
+        raise TypeError(f"network must be a backprop.Network, got {type(network).__name__}")
+    given = network.names.given_params
+    meta = {
+        "format": _FORMAT,
+        "activations": [a.name for a in network.activations],
+        "error": network.error.name,
+        "param_names": None
+        if given is None
+        else {name: [ref.kind, ref.layer, list(ref.index)] for name, ref in given.items()},
+        "unit_names": None
+        if network.names.given_units is None
+        else [list(layer) for layer in network.names.given_units],
+    }
+    arrays = {f"weights_{l}": W for l, W in enumerate(network.weights)}
+    arrays.update({f"biases_{l}": b for l, b in enumerate(network.biases)})
+    with open(path, "wb") as file:
+        np.savez(file, meta=np.array(json.dumps(meta)), **arrays)
+
+
+def load(path: str | os.PathLike) -> Network:
+    """Read a network written by :func:`save`."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(str(data["meta"]))
+            if meta.get("format") != _FORMAT:
+                raise ValueError(f"unknown format {meta.get('format')!r}")
+            depth = len(meta["activations"])
+            weights = [data[f"weights_{l}"] for l in range(depth)]
+            biases = [data[f"biases_{l}"] for l in range(depth)]
+    except FileNotFoundError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
+        raise ValueError(
+            f"{os.fspath(path)!r} is not a network saved by backprop.save ({exc})"
+        ) from None
+    params = meta["param_names"]
+    return Network(
+        weights,
+        biases,
+        activations=meta["activations"],
+        error=meta["error"],
+        param_names=None
+        if params is None
+        else {
+            name: ParamRef(kind, layer, tuple(index))
+            for name, (kind, layer, index) in params.items()
+        },
+        unit_names=meta["unit_names"],
+    )

@@ -5,78 +5,83 @@ Indexing follows the weights: ``weights[l]`` feeds layer ``l + 1``, so
 ``out[0]`` is the input itself.  Every per-sample array has one row per sample
 (a single sample is a batch of one).
 
-The error of one sample is the article's E_total = sum over output units of
-1/2 (target - out)^2; the error E of a batch is its mean over samples, and
-every derivative recorded is a derivative of that mean (so a sample's delta in a
-batch of m is 1/m of the delta it would have alone).  For the article's single
-sample the two coincide.
+The error of one sample is the network's error summed over its output units
+(the article's E_total = sum of 1/2 (target - out)^2); the error E of a batch is
+its mean over samples, and every derivative recorded is a derivative of that
+mean (so a sample's delta in a batch of m is 1/m of the delta it would have
+alone).  For the article's single sample the two coincide.
 
 Records can be read by the article's names: ``fwd["out_h1"]``,
-``bwd["dE_total/dw5"]``, ``bwd["dE_o2/dout_h1"]``.
+``bwd["dE_total/dw5"]``, ``bwd["dE_o2/dout_h1"]``; any network's units and
+parameters have such names (:mod:`backprop.names`).  A per-sample quantity is a
+float for one sample and an array with one entry per sample for a batch.
+Records are read-only.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import sigmoid, sigmoid_derivative
 from .checks import as_batch
+from .functions import Activation, ErrorFunction
+from .names import Derivative, Quantity, parse_key
 from .network import Network
 
-__all__ = ["Forward", "Backward", "forward", "backward", "check_targets"]
+__all__ = ["Forward", "Backward", "forward", "backward", "predict", "check_targets"]
 
 
 # -- the arithmetic, shared by the records below and by training ---------------
 
 
 def layer_outputs(
-    weights: list[np.ndarray], biases: list[np.ndarray], inputs: np.ndarray
+    weights: Sequence[np.ndarray],
+    biases: Sequence[np.ndarray],
+    activations: Sequence[Activation],
+    inputs: np.ndarray,
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Net inputs and outputs of every layer: net = out_below W^T + b, out = sigma(net)."""
+    """Net inputs and outputs of every layer: net = out_below W^T + b, out = f(net)."""
     nets: list[np.ndarray] = []
     outs = [inputs]
-    for W, b in zip(weights, biases):
+    for W, b, f in zip(weights, biases, activations):
         net = outs[-1].dot(W.T) + b
         nets.append(net)
-        outs.append(sigmoid(net))
+        outs.append(f.function(net))
     return nets, outs
 
 
-def squared_error(out: np.ndarray, targets: np.ndarray) -> float:
-    """E_total = sum of 1/2 (target - out)^2 over the outputs, averaged over samples."""
-    miss = out - targets
-    return 0.5 * float(np.vdot(miss, miss)) / out.shape[0]
-
-
 def walk_back(
-    weights: list[np.ndarray],
-    outs: list[np.ndarray],
+    weights: Sequence[np.ndarray],
+    activations: Sequence[Activation],
+    error: ErrorFunction,
+    outs: Sequence[np.ndarray],
     targets: np.ndarray,
-    at_layer: Callable[[int, np.ndarray, np.ndarray, np.ndarray], None],
-) -> None:
+) -> Iterator[tuple[int, np.ndarray, np.ndarray | None, np.ndarray]]:
     """The chain rule, one layer at a time, from the output layer down.
 
-    At each layer: delta = dE/dout * dout/dnet.  ``at_layer(l, dE_dout,
-    dout_dnet, delta)`` is called as soon as the delta of layer ``l + 1`` is
-    known -- *before* it is sent down through ``weights[l]`` to give the
-    layer below its dE/dout.  A caller that updates ``weights[l]`` in place from
-    there makes the lower layers see the updated weights (the "sequential"
-    order); one that waits until the walk is over gets the textbook gradients.
+    Yields ``(l, dE_dout, dout_dnet, delta)`` for the layer fed by
+    ``weights[l]``, top layer first, where delta = dE/dout * dout/dnet is
+    dE/dnet.  The error supplies the output layer's three; each layer below
+    gets its dE/dout by sending the delta above it back through the weights
+    between them, and multiplies by its own slope.
 
-    E is the batch mean, so dE/dout_s = (out_s - target_s) / samples: each
-    sample's share of the error signal.  For one sample it is out - target.
+    The walk sends a delta down through ``weights[l]`` only when it is asked
+    for the next layer, after the caller has had the delta.  A caller that
+    changes ``weights[l]`` in between makes the layers below see the changed
+    weights (the "sequential" order of :mod:`backprop.training`); one that
+    changes nothing gets the textbook gradients.
+
+    E is the batch mean, so every dE/dout carries a factor 1/samples: each
+    sample's share of the error signal.
     """
-    dE_dout = outs[-1] - targets
-    if len(targets) > 1:
-        dE_dout /= len(targets)
+    dE_dout, dout_dnet, delta = error.output_layer(outs[-1], targets, activations[-1])
     for l in range(len(weights) - 1, -1, -1):
-        dout_dnet = sigmoid_derivative(outs[l + 1])
-        delta = dE_dout * dout_dnet
-        at_layer(l, dE_dout, dout_dnet, delta)
+        if l < len(weights) - 1:
+            dout_dnet = activations[l].slope(outs[l + 1])
+            delta = dE_dout * dout_dnet
+        yield l, dE_dout, dout_dnet, delta
         if l:
             dE_dout = delta.dot(weights[l])
 
@@ -105,21 +110,16 @@ def check_problem(
     if not isinstance(network, Network):
         raise TypeError(f"network must be a backprop.Network, got {type(network).__name__}")
     x = as_batch(inputs, "inputs", network.sizes[0])
-    t = check_targets(targets, network.sizes[-1])
+    t = check_targets(targets, network)
     if t.shape[0] != x.shape[0]:
         raise ValueError(f"inputs hold {x.shape[0]} sample(s) but targets hold {t.shape[0]}")
     return x, t
 
 
-def check_targets(targets: object, width: int) -> np.ndarray:
-    """Targets as a batch; a sigmoid output lies in (0, 1), so must the target."""
-    array = as_batch(targets, "targets", width)
-    if np.any((array <= 0) | (array >= 1)):
-        raise ValueError(
-            "targets must lie strictly between 0 and 1: a sigmoid output never reaches "
-            f"0 or 1 (got values from {array.min():g} to {array.max():g}; "
-            "the article uses 0.01 and 0.99)"
-        )
+def check_targets(targets: object, network: Network) -> np.ndarray:
+    """Targets as a batch of the right width, allowed by the network's error."""
+    array = as_batch(targets, "targets", network.sizes[-1])
+    network.error.check_targets(array)
     return array
 
 
@@ -131,9 +131,9 @@ class Forward:
     """Everything the forward pass computed.
 
     ``net[l]``/``out[l + 1]``: net inputs and outputs of layer ``l + 1``;
-    ``out[0]`` is the input.  ``error_terms[s, o]`` = 1/2 (target - out)^2 of
-    output unit ``o`` on sample ``s`` (the article's E_o1, E_o2) and ``error``
-    the article's E_total (a batch mean when there are several samples).
+    ``out[0]`` is the input.  ``error_terms[s, o]`` is the error of output unit
+    ``o`` on sample ``s`` (the article's E_o1, E_o2: 1/2 (target - out)^2) and
+    ``error`` the article's E_total (a batch mean when there are several samples).
     """
 
     network: Network
@@ -144,8 +144,8 @@ class Forward:
     error_terms: np.ndarray
     error: float
 
-    def __getitem__(self, name: str) -> float | np.ndarray:
-        return _lookup(self, None, name)
+    def __getitem__(self, key: str) -> float | np.ndarray:
+        return _lookup(self, None, key)
 
 
 @dataclass(frozen=True, eq=False)
@@ -153,9 +153,10 @@ class Backward:
     """Everything the backward pass computed, layer by layer.
 
     For the layer fed by ``weights[l]``: ``dE_dout[l]`` (dE_total/dout),
-    ``dout_dnet[l]`` (the sigmoid's slope, out (1 - out)) and ``delta[l]``
-    (dE_total/dnet, their product), one row per sample.  dnet/dw is the output
-    of the unit the weight comes from: ``forward.out[l]``.
+    ``dout_dnet[l]`` (the activation's slope; for the sigmoid out (1 - out);
+    None for a softmax output layer, whose slope is not one number per unit) and
+    ``delta[l]`` (dE_total/dnet), one row per sample.  dnet/dw is the output of
+    the unit the weight comes from: ``forward.out[l]``.
 
     ``via[l]`` splits the dE/dout of the hidden layer fed by ``weights[l]`` by
     the unit above that carries it: ``via[l][s, k, j]`` = delta_k * w_kj, the
@@ -170,7 +171,7 @@ class Backward:
 
     forward: Forward
     dE_dout: list[np.ndarray]
-    dout_dnet: list[np.ndarray]
+    dout_dnet: list[np.ndarray | None]
     delta: list[np.ndarray]
     via: list[np.ndarray]
     weight_grads: list[np.ndarray]
@@ -181,20 +182,43 @@ class Backward:
         """dnet/dw for ``weights[l]``: the outputs of the layer below."""
         return self.forward.out[:-1]
 
-    def __getitem__(self, name: str) -> float | np.ndarray:
-        return _lookup(self.forward, self, name)
+    def gradient(self, name: str) -> float:
+        """dE_total/d``name`` for the named parameter (``bwd.gradient("w5")``)."""
+        ref = self.forward.network.locate(name)
+        grads = self.weight_grads if ref.kind == "weight" else self.bias_grads
+        return float(grads[ref.layer][ref.index])
+
+    def __getitem__(self, key: str) -> float | np.ndarray:
+        return _lookup(self.forward, self, key)
 
 
 def forward(network: Network, inputs: object, targets: object) -> Forward:
     """Run ``inputs`` through ``network`` and measure the error against ``targets``.
 
     ``inputs`` is one sample (shape ``(n_in,)``) or a batch (``(samples, n_in)``);
-    ``targets`` likewise, with values in (0, 1).
+    ``targets`` likewise, with values the network's error allows.
     """
     x, t = check_problem(network, inputs, targets)
-    nets, outs = layer_outputs(network.weights, network.biases, x)
-    terms = 0.5 * (t - outs[-1]) ** 2
-    return Forward(network, x, t, nets, outs, terms, squared_error(outs[-1], t))
+    nets, outs = layer_outputs(network.weights, network.biases, network.activations, x)
+    terms = network.error.terms(outs[-1], t)
+    return Forward(
+        network,
+        *_read_only(x, t),
+        _read_only(*nets),
+        _read_only(*outs),
+        *_read_only(terms),
+        network.error.value(outs[-1], t),
+    )
+
+
+def predict(network: Network, inputs: object) -> np.ndarray:
+    """The network's outputs for ``inputs``: one row per sample (no targets needed)."""
+    if not isinstance(network, Network):
+        raise TypeError(f"network must be a backprop.Network, got {type(network).__name__}")
+    single = np.ndim(inputs) == 1
+    x = as_batch(inputs, "inputs", network.sizes[0])
+    out = layer_outputs(network.weights, network.biases, network.activations, x)[1][-1]
+    return out[0] if single else out
 
 
 def backward(network: Network, inputs: object, targets: object) -> Backward:
@@ -204,37 +228,35 @@ def backward(network: Network, inputs: object, targets: object) -> Backward:
     dE_dout: list = [None] * depth
     dout_dnet: list = [None] * depth
     delta: list = [None] * depth
-
-    def keep(l: int, dE: np.ndarray, slope: np.ndarray, d: np.ndarray) -> None:
+    for l, dE, slope, d in walk_back(
+        network.weights, network.activations, network.error, fwd.out, fwd.targets
+    ):
         dE_dout[l], dout_dnet[l], delta[l] = dE, slope, d
-
-    walk_back(network.weights, fwd.out, fwd.targets, keep)
     via = [
         delta[l + 1][:, :, np.newaxis] * network.weights[l + 1][np.newaxis, :, :]
         for l in range(depth - 1)
     ]
     weight_grads = [weight_gradient(delta[l], fwd.out[l]) for l in range(depth)]
     bias_grads = [bias_gradient(delta[l], b.shape) for l, b in enumerate(network.biases)]
-    return Backward(fwd, dE_dout, dout_dnet, delta, via, weight_grads, bias_grads)
+    slopes = [s if s is None else _read_only(s)[0] for s in dout_dnet]
+    return Backward(
+        fwd,
+        _read_only(*dE_dout),
+        slopes,
+        _read_only(*delta),
+        _read_only(*via),
+        _read_only(*weight_grads),
+        _read_only(*bias_grads),
+    )
 
 
-# -- reading a record by the article's names ------------------------------------
+def _read_only(*arrays: np.ndarray) -> list[np.ndarray]:
+    for array in arrays:
+        array.setflags(write=False)
+    return list(arrays)
 
-_UNIT = r"([A-Za-z][\w.]*)"
-_PATTERNS = [
-    ("E_total", re.compile(r"E_total$")),
-    ("error_term", re.compile(rf"E_{_UNIT}$")),
-    ("net", re.compile(rf"net_{_UNIT}$")),
-    ("out", re.compile(rf"out_{_UNIT}$")),
-    ("delta", re.compile(rf"delta_{_UNIT}$")),
-    ("dE/dnet", re.compile(rf"dE_(total|{_UNIT[1:-1]})/dnet_{_UNIT}$")),
-    ("dE/dout", re.compile(rf"dE_total/dout_{_UNIT}$")),
-    ("dEk/dout", re.compile(rf"dE_{_UNIT}/dout_{_UNIT}$")),
-    ("dout/dnet", re.compile(rf"dout_{_UNIT}/dnet_{_UNIT}$")),
-    ("dnet/dout", re.compile(rf"dnet_{_UNIT}/dout_{_UNIT}$")),
-    ("dnet/dparam", re.compile(rf"dnet_{_UNIT}/d(\w+)$")),
-    ("dE/dparam", re.compile(r"dE_total/d(\w+)$")),
-]
+
+# -- reading a record by name ------------------------------------------------------
 
 
 def _per_sample(column: np.ndarray) -> float | np.ndarray:
@@ -242,85 +264,124 @@ def _per_sample(column: np.ndarray) -> float | np.ndarray:
     return float(column[0]) if column.shape[0] == 1 else column.copy()
 
 
-def _lookup(fwd: Forward, bwd: Backward | None, name: str) -> float | np.ndarray:
-    if not isinstance(name, str):
-        raise TypeError(f"a quantity is named by a str, got {type(name).__name__}")
-    net = fwd.network
-    if name in net.unit_names[0]:
-        return _per_sample(fwd.inputs[:, net.unit_names[0].index(name)])
-    found = next(((k, p.match(name)) for k, p in _PATTERNS if p.match(name)), None)
-    if found is None:
-        raise KeyError(
-            f"unknown quantity {name!r}; names look like 'out_h1', 'net_o1', 'E_o1', "
-            "'E_total', 'delta_o1', 'dE_total/dw5', 'dout_o1/dnet_o1', 'dnet_o1/dw5', "
-            "'dE_o2/dout_h1'"
-        )
-    kind, match = found
-    if kind == "E_total":
-        return fwd.error
-    if kind in ("net", "out", "error_term"):
-        layer, j = net.unit(match.group(1))
-        if kind == "out":
-            return _per_sample(fwd.out[layer][:, j])
-        if layer == 0:
-            raise KeyError(f"{match.group(1)!r} is an input unit: it has no {kind} input")
-        if kind == "net":
-            return _per_sample(fwd.net[layer - 1][:, j])
-        if layer != net.depth:
-            raise KeyError(f"E_{match.group(1)} is defined for output units only")
-        return _per_sample(fwd.error_terms[:, j])
+def _constant(value: float, samples: int) -> float | np.ndarray:
+    """A derivative that is the same for every sample, shaped like a per-sample one."""
+    return float(value) if samples == 1 else np.full(samples, float(value))
 
+
+def _lookup(fwd: Forward, bwd: Backward | None, key: str) -> float | np.ndarray:
+    parsed = parse_key(key)
+    if parsed.updated or parsed.step is not None or parsed.note is not None:
+        raise KeyError(f"{key!r} is not a quantity of one pass (no '+', '@' or notes here)")
+    base = parsed.base
+    if isinstance(base, Quantity):
+        return _quantity(fwd, bwd, base, key)
     if bwd is None:
-        raise KeyError(f"{name!r} is a derivative: read it from backward(), not forward()")
+        raise KeyError(f"{key!r} is a derivative: read it from backward(), not forward()")
+    return _derivative(fwd, bwd, base, key)
 
-    def unit_above_input(unit: str) -> tuple[int, int]:
-        layer, j = net.unit(unit)
-        if layer == 0:
-            raise KeyError(f"{unit!r} is an input unit; {name!r} is not defined for it")
-        return layer, j
 
-    if kind in ("delta", "dE/dnet"):
-        unit = match.group(match.lastindex or 1)
-        layer, j = unit_above_input(unit)
-        if kind == "dE/dnet" and match.group(1) != "total" and match.group(1) != unit:
-            # dE_o/dnet_u for another unit u: only E_total has a simple record.
-            raise KeyError(f"{name!r}: only dE_total/dnet_u and dE_u/dnet_u are recorded")
-        if kind == "dE/dnet" and match.group(1) == unit and layer != net.depth:
-            raise KeyError(f"E_{unit} is defined for output units only")
-        return _per_sample(bwd.delta[layer - 1][:, j])
-    if kind == "dE/dout":
-        layer, j = unit_above_input(match.group(1))
+def _unit_above_input(net: Network, unit: str, key: str) -> tuple[int, int]:
+    layer, j = net.unit(unit)
+    if layer == 0:
+        raise KeyError(f"{unit!r} is an input unit; {key!r} is not defined for it")
+    return layer, j
+
+
+def _output_unit(net: Network, unit: str, key: str) -> int:
+    layer, j = net.unit(unit)
+    if layer != net.depth:
+        raise KeyError(f"{key!r}: E_{unit} is defined for output units only")
+    return j
+
+
+def _quantity(fwd: Forward, bwd: Backward | None, q: Quantity, key: str):
+    net = fwd.network
+    if q.kind == "E_total":
+        return fwd.error
+    if q.kind == "name":
+        layer, j = net.unit(q.name)  # a bare name here is an input unit
+        if layer != 0:
+            raise KeyError(f"{key!r}: read a unit's value as out_{q.name}")
+        return _per_sample(fwd.inputs[:, j])
+    if q.kind == "out":
+        layer, j = net.unit(q.name)
+        return _per_sample(fwd.out[layer][:, j])
+    if q.kind == "net":
+        layer, j = _unit_above_input(net, q.name, key)
+        return _per_sample(fwd.net[layer - 1][:, j])
+    if q.kind == "E":
+        return _per_sample(fwd.error_terms[:, _output_unit(net, q.name, key)])
+    # delta
+    if bwd is None:
+        raise KeyError(f"{key!r} is a derivative: read it from backward(), not forward()")
+    layer, j = _unit_above_input(net, q.name, key)
+    return _per_sample(bwd.delta[layer - 1][:, j])
+
+
+def _derivative(fwd: Forward, bwd: Backward, d: Derivative, key: str):
+    net = fwd.network
+    of, wrt = d.of, d.wrt
+    samples = fwd.inputs.shape[0]
+    if of.kind == "E_total" and wrt.kind == "name":
+        return bwd.gradient(wrt.name)
+    if of.kind == "E_total" and wrt.kind == "net":
+        return _quantity(fwd, bwd, Quantity("delta", wrt.name), key)
+    if of.kind == "E_total" and wrt.kind == "out":
+        layer, j = _unit_above_input(net, wrt.name, key)
         return _per_sample(bwd.dE_dout[layer - 1][:, j])
-    if kind == "dEk/dout":
-        (k_layer, k), (j_layer, j) = net.unit(match.group(1)), net.unit(match.group(2))
-        if k_layer != net.depth or j_layer != net.depth - 1 or j_layer == 0:
+    if of.kind == "E" and wrt.kind == "net":
+        o = _output_unit(net, of.name, key)
+        if wrt.name != of.name:
+            raise KeyError(f"{key!r}: only dE_u/dnet_u of an output unit u is recorded")
+        _elementwise_error(net, key)
+        return _per_sample(bwd.delta[net.depth - 1][:, o])
+    if of.kind == "E" and wrt.kind == "out":
+        k = _output_unit(net, of.name, key)
+        layer, j = net.unit(wrt.name)
+        if layer == net.depth and j == k:
+            _elementwise_error(net, key)
+            return _per_sample(bwd.dE_dout[net.depth - 1][:, k])
+        if layer != net.depth - 1 or layer == 0:
             raise KeyError(
-                f"{name!r}: dE_o/dout_h is recorded for an output unit o and a unit h "
+                f"{key!r}: dE_o/dout_h is recorded for an output unit o and a unit h "
                 "of the last hidden layer"
             )
-        return _per_sample(bwd.via[j_layer - 1][:, k, j])
-    if kind == "dout/dnet":
-        if match.group(1) != match.group(2):
-            raise KeyError(f"{name!r}: a unit's output depends on its own net input only")
-        layer, j = unit_above_input(match.group(1))
-        return _per_sample(bwd.dout_dnet[layer - 1][:, j])
-    if kind == "dnet/dout":
-        (layer, j), (below, k) = unit_above_input(match.group(1)), net.unit(match.group(2))
+        return _per_sample(bwd.via[layer - 1][:, k, j])
+    if of.kind == "out" and wrt.kind == "net":
+        if of.name != wrt.name:
+            raise KeyError(f"{key!r}: a unit's output depends on its own net input only")
+        layer, j = _unit_above_input(net, of.name, key)
+        slope = bwd.dout_dnet[layer - 1]
+        if slope is None:
+            raise KeyError(f"{key!r}: a softmax unit's slope is not one number per unit")
+        return _per_sample(slope[:, j])
+    if of.kind == "net" and wrt.kind == "out":
+        (layer, j), (below, k) = _unit_above_input(net, of.name, key), net.unit(wrt.name)
         if below != layer - 1:
-            raise KeyError(f"{name!r}: unit {match.group(2)!r} does not feed {match.group(1)!r}")
-        return float(net.weights[layer - 1][j, k])
-    if kind == "dnet/dparam":
-        layer, j = unit_above_input(match.group(1))
-        ref = net.locate(match.group(2))
+            raise KeyError(f"{key!r}: unit {wrt.name!r} does not feed {of.name!r}")
+        return _constant(net.weights[layer - 1][j, k], samples)
+    if of.kind == "net" and wrt.kind == "name":
+        layer, j = _unit_above_input(net, of.name, key)
+        ref = net.locate(wrt.name)
         if ref.layer != layer - 1:
-            return 0.0
+            return _constant(0.0, samples)
         if ref.kind == "bias":
             shared = net.biases[ref.layer].shape == (1,)
-            return 1.0 if shared or ref.index[0] == j else 0.0
+            return _constant(1.0 if shared or ref.index[0] == j else 0.0, samples)
         if ref.index[0] != j:
-            return 0.0
+            return _constant(0.0, samples)
         return _per_sample(fwd.out[layer - 1][:, ref.index[1]])
-    # dE/dparam
-    ref = net.locate(match.group(1))
-    grads = bwd.weight_grads if ref.kind == "weight" else bwd.bias_grads
-    return float(grads[ref.layer][ref.index])
+    raise KeyError(
+        f"{key!r} is not recorded; derivatives look like 'dE_total/dw5', "
+        "'dE_total/dout_h1', 'dE_o1/dnet_o1', 'dE_o2/dout_h1', 'dout_o1/dnet_o1', "
+        "'dnet_o1/dout_h1', 'dnet_o1/dw5'"
+    )
+
+
+def _elementwise_error(net: Network, key: str) -> None:
+    if net.error.requires == "softmax":
+        raise KeyError(
+            f"{key!r}: with softmax every output's error depends on every net input; "
+            "read dE_total/dnet_o instead"
+        )

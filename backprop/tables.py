@@ -9,11 +9,11 @@ compares digit by digit.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping
 
 from IPython.display import Markdown
 
+from .names import Derivative, latex_name, parse_key
 from .published import Published, agrees, published
 
 __all__ = ["label", "comparison", "markdown_table", "verdict", "SYMPY_TOLERANCE"]
@@ -22,44 +22,21 @@ __all__ = ["label", "comparison", "markdown_table", "verdict", "SYMPY_TOLERANCE"
 #: rounding is around 1e-16; a changed formula is far larger).
 SYMPY_TOLERANCE = 1e-12
 
-_NAMES = {"E_total": r"E_{\mathrm{total}}", "eta": r"\eta"}
-
-
-def _tex_name(name: str) -> str:
-    if name in _NAMES:
-        return _NAMES[name]
-    match = re.fullmatch(r"(net|out)_(\w+)", name)
-    if match:
-        return r"\mathrm{%s}_{%s}" % match.groups()
-    match = re.fullmatch(r"(E|delta)_(\w+)", name)
-    if match:
-        head = r"\delta" if match.group(1) == "delta" else "E"
-        return f"{head}_{{{match.group(2)}}}"
-    match = re.fullmatch(r"([a-z])(\d+)", name)
-    if match:
-        return f"{match.group(1)}_{{{match.group(2)}}}"
-    return r"\mathrm{%s}" % name.replace("_", r"\_")
-
 
 def label(key: str) -> str:
     """LaTeX (in ``$...$``) for a quantity key: ``"dE_total/dw5"`` -> dE_total/dw5 typeset."""
-    if not isinstance(key, str):
-        raise TypeError(f"a quantity key is a str, got {type(key).__name__}")
-    base, _, note = key.partition(" (")
-    suffix = f" ({note}" if note else ""
-    match = re.fullmatch(r"d(\w+)/d(\w+)", base)
-    if match:
-        top, bottom = (_tex_name(g) for g in match.groups())
+    parsed = parse_key(key)
+    suffix = f" ({parsed.note})" if parsed.note else ""
+    base = parsed.base
+    if isinstance(base, Derivative):
+        top, bottom = latex_name(str(base.of)), latex_name(str(base.wrt))
         return rf"$\partial {top} / \partial {bottom}$" + suffix
-    match = re.fullmatch(r"(\w+)\+", base)
-    if match:
-        return f"${_tex_name(match.group(1))}^+$" + suffix
-    match = re.fullmatch(r"(\w+)@(\d+)", base)
-    if match:
-        steps = int(match.group(2))
-        noun = "step" if steps == 1 else "steps"
-        return f"${_tex_name(match.group(1))}$ after {steps:,} {noun}" + suffix
-    return f"${_tex_name(base)}$" + suffix
+    text = f"${latex_name(str(base))}"
+    text += "^+$" if parsed.updated else "$"
+    if parsed.step is not None:
+        noun = "step" if parsed.step == 1 else "steps"
+        text += f" after {parsed.step:,} {noun}"
+    return text + suffix
 
 
 def verdict(computed: float, entry: Published | str) -> str:

@@ -14,6 +14,9 @@ from backprop.tables import comparison, markdown_table
 NET = bp.article_network()
 X = bp.article_inputs()
 T = bp.article_targets()
+CE = bp.Network.random((2, 2), seed=0, error="cross_entropy")
+SOFTMAX = bp.Network.random((2, 2), seed=0, activations="softmax", error="softmax_cross_entropy")
+BIG = bp.Network.random((784, 256, 10), seed=0)
 
 
 @pytest.mark.parametrize(
@@ -61,7 +64,15 @@ T = bp.article_targets()
         (lambda: NET.replace({"bias": 1.0}), KeyError, "unknown parameter name 'bias'"),
         (lambda: NET.unit("h3"), KeyError, "unknown unit name 'h3'"),
         (lambda: bp.backward(NET, X, T)["dE_total/dw9"], KeyError, "w9"),
-        (lambda: bp.backward(NET, X, T)["speed_of_light"], KeyError, "unknown quantity"),
+        (lambda: bp.backward(NET, X, T)["speed_of_light"], KeyError, "cannot read the key"),
+        (lambda: bp.backward(NET, X, T)["delta_i1"], KeyError, "input unit"),
+        (lambda: bp.backward(NET, X, T)["E_h1"], KeyError, "output units only"),
+        (lambda: bp.backward(NET, X, T)["dout_o1/dnet_o2"], KeyError, "own net input"),
+        (lambda: bp.backward(NET, X, T)["dnet_o1/dout_i1"], KeyError, "does not feed"),
+        (lambda: bp.backward(NET, X, T)["dE_o1/dout_i1"], KeyError, "last hidden layer"),
+        (lambda: bp.backward(NET, X, T)["w5+"], KeyError, "not a quantity of one pass"),
+        (lambda: bp.parse_key("dE_total/w5"), KeyError, "cannot read the key"),
+        (lambda: bp.parse_key(5), TypeError, "a key is a str"),
         (lambda: bp.forward(NET, X, T)["dE_total/dw5"], KeyError, "backward"),
         (lambda: bp.published("E_total@5"), KeyError, "no published number called"),
         (lambda: S.symbol("w0"), KeyError, "unknown symbol 'w0'"),
@@ -74,14 +85,132 @@ T = bp.article_targets()
         (lambda: bp.step(NET, X, T, learning_rate=math.inf), ValueError, "positive finite"),
         (lambda: bp.step(NET, X, T, learning_rate="0.5"), TypeError, "learning_rate must be"),
         (lambda: bp.step(NET, X, T, learning_rate=True), TypeError, "learning_rate must be"),
-        # targets for sigmoid outputs
-        (lambda: bp.forward(NET, X, [0.0, 0.5]), ValueError, "strictly between 0 and 1"),
-        (lambda: bp.forward(NET, X, [1.0, 0.5]), ValueError, "strictly between 0 and 1"),
+        # targets each error refuses
         (
-            lambda: bp.train(NET, X, [1.5, 0.5], steps=1, learning_rate=0.5),
+            lambda: bp.forward(CE, X, [1.5, 0.5]),
             ValueError,
-            "strictly between 0 and 1",
+            r"cross_entropy error must lie in \[0, 1\]",
         ),
+        (lambda: bp.forward(CE, X, [-0.1, 0.5]), ValueError, "probabilities"),
+        (
+            lambda: bp.train(CE, X, [1.5, 0.5], steps=1, learning_rate=0.5),
+            ValueError,
+            "cross_entropy",
+        ),
+        (lambda: bp.forward(SOFTMAX, X, [0.5, 0.6]), ValueError, "probability vectors"),
+        (lambda: bp.forward(SOFTMAX, X, [1.5, -0.5]), ValueError, "probability vectors"),
+        (lambda: bp.forward(NET, X, [math.nan, 0.5]), ValueError, "targets contains NaN"),
+        # activations and errors
+        (
+            lambda: bp.Network.random((2, 2), seed=0, activations="swish"),
+            KeyError,
+            "unknown activation 'swish'",
+        ),
+        (
+            lambda: bp.Network.random((2, 2), seed=0, error="hinge"),
+            KeyError,
+            "unknown error 'hinge'",
+        ),
+        (
+            lambda: bp.Network.random((2, 3, 2), seed=0, activations=["tanh"]),
+            ValueError,
+            "one function per weight layer",
+        ),
+        (
+            lambda: bp.Network.random((2, 3, 2), seed=0, activations=["softmax", "sigmoid"]),
+            ValueError,
+            "only allowed in the output layer",
+        ),
+        (
+            lambda: bp.Network.random((2, 2), seed=0, activations="softmax"),
+            ValueError,
+            "softmax_cross_entropy",
+        ),
+        (
+            lambda: bp.Network.random((2, 2), seed=0, error="cross_entropy", activations="tanh"),
+            ValueError,
+            "needs sigmoid output units",
+        ),
+        (
+            lambda: bp.Network.random((2, 2), seed=0, error="softmax_cross_entropy"),
+            ValueError,
+            "needs softmax output units",
+        ),
+        (
+            lambda: bp.Network.random((2, 2), seed=0, activations=5),
+            TypeError,
+            "activations must be",
+        ),
+        # names
+        (
+            lambda: bp.Network(
+                [np.ones((2, 2))], [np.zeros(2)], unit_names=[["a", "b"], ["total", "c"]]
+            ),
+            ValueError,
+            "'total' is reserved",
+        ),
+        (
+            lambda: bp.Network(
+                [np.ones((2, 2))], [np.zeros(2)], unit_names=[["a", "b"], ["a", "c"]]
+            ),
+            ValueError,
+            "used twice",
+        ),
+        (
+            lambda: bp.Network(
+                [np.ones((2, 2))], [np.zeros(2)], unit_names=[["a_1", "b"], ["c", "d"]]
+            ),
+            ValueError,
+            "no underscores",
+        ),
+        (
+            lambda: bp.Network([np.ones((2, 2))], [np.zeros(2)], unit_names=[["a", "b"], ["c"]]),
+            ValueError,
+            "units per layer",
+        ),
+        (
+            lambda: bp.Network(
+                [np.ones((1, 1))],
+                [np.zeros(1)],
+                param_names={"w": bp.ParamRef("weight", 0, (0, 0))},
+            ),
+            ValueError,
+            "name every one",
+        ),
+        (
+            lambda: bp.Network(
+                [np.ones((1, 1))],
+                [np.zeros(1)],
+                param_names={
+                    "w": bp.ParamRef("weight", 0, (1, 0)),
+                    "b": bp.ParamRef("bias", 0, (0,)),
+                },
+            ),
+            ValueError,
+            "outside an array",
+        ),
+        (
+            lambda: bp.Network(
+                [np.ones((1, 1))],
+                [np.zeros(1)],
+                param_names={
+                    "w": bp.ParamRef("weight", 0, (0, 0)),
+                    "v": bp.ParamRef("weight", 0, (0, 0)),
+                },
+            ),
+            ValueError,
+            "already named",
+        ),
+        (lambda: BIG.param("w203265"), KeyError, "w1..w203264 and b1..b266"),
+        (lambda: BIG.unit("h1.1"), KeyError, "unknown unit name 'h1.1'"),
+        (lambda: NET.name_of("weight", 2, (0, 0)), ValueError, "not in this network"),
+        # a network is a value
+        (lambda: setattr(NET, "weights", []), AttributeError, "cannot be changed"),
+        (lambda: NET.weights[0].__setitem__((0, 0), 9.0), ValueError, "read-only"),
+        (lambda: NET.replace([("w5", 0.1)]), TypeError, "mapping"),
+        # predict
+        (lambda: bp.predict(NET, [0.1, 0.2, 0.3]), ValueError, "2 value"),
+        (lambda: bp.predict("net", X), TypeError, "backprop.Network"),
         # types
         (lambda: bp.forward("net", X, T), TypeError, "backprop.Network"),
         (lambda: bp.forward(NET, "0.05 0.10", T), TypeError, "inputs must be an array"),
@@ -131,6 +260,59 @@ T = bp.article_targets()
             ValueError,
             "record_params",
         ),
+        (
+            lambda: bp.train(NET, X, T, steps=1, learning_rate=0.5).output("o1"),
+            ValueError,
+            "record_outputs=True",
+        ),
+        (
+            lambda: bp.train(
+                NET, X, T, steps=4, learning_rate=0.5, record_params=True, record_every=2
+            ).network_at(3),
+            ValueError,
+            "was not recorded",
+        ),
+        (
+            lambda: bp.train(NET, X, T, steps=1, learning_rate=0.5, record_every=0),
+            ValueError,
+            "record_every",
+        ),
+        (
+            lambda: bp.train(NET, X, T, steps=1, learning_rate=0.5, record_outputs=None),
+            TypeError,
+            "record_outputs must be",
+        ),
+        (
+            lambda: bp.train(
+                NET,
+                np.ones((5000, 2)) * 0.1,
+                np.full((5000, 2), 0.5),
+                steps=2000,
+                learning_rate=0.5,
+                record_outputs=True,
+            ),
+            ValueError,
+            r"would take 160 MB, more than the limit of 100 MB; record fewer steps",
+        ),
+        (lambda: bp.train(NET, X, T, steps=1, learning_rate=0.5, validation=X), TypeError, "pair"),
+        (
+            lambda: bp.train(NET, X, T, steps=1, learning_rate=0.5, validation=(X, [0.5])),
+            ValueError,
+            "validation targets must have 2",
+        ),
+        (
+            lambda: bp.train(
+                NET, X, T, steps=1, learning_rate=0.5, validation=(X, T), evaluate_every=0
+            ),
+            ValueError,
+            "evaluate_every",
+        ),
+        (
+            lambda: bp.train(NET, X, T, steps=1, learning_rate=0.5, stop_at=-1.0),
+            ValueError,
+            "stop_at",
+        ),
+        (lambda: bp.accuracy(NET, X, [0.5]), ValueError, "targets must have 2"),
         (lambda: bp.round_printed(0.5, 2, ties="up"), ValueError, "ties must be"),
         (lambda: bp.round_printed(0.5, -1), ValueError, "places must be"),
         (lambda: bp.round_printed(math.nan, 2), ValueError, "not a finite number"),

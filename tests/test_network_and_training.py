@@ -54,7 +54,16 @@ def test_training_does_not_change_its_input(article) -> None:
 
 def test_history_lines_up_with_fresh_forward_passes(article) -> None:
     net, x, t = article
-    run = bp.train(net, x, t, steps=4, learning_rate=0.5, train_biases=False, record_params=True)
+    run = bp.train(
+        net,
+        x,
+        t,
+        steps=4,
+        learning_rate=0.5,
+        train_biases=False,
+        record_params=True,
+        record_outputs=True,
+    )
     assert run.steps == 4 and run.errors.shape == (5,) and run.outputs.shape == (5, 1, 2)
     assert run.errors[0] == bp.forward(net, x, t).error
     assert run.errors[4] == pytest.approx(bp.forward(run.network, x, t).error, rel=1e-15)

@@ -1,11 +1,16 @@
-"""Check that the notebooks notice a change in the mathematics (``make mutants``).
+"""Check that the tests notice a change in the mathematics (``make mutants``).
 
-Each mutant is a copy of the project with one tiny change to a formula in
-``backprop`` (the sigmoid, or its derivative, off by a relative 1e-9).  nbval
-must FAIL on the copy: if every stored output still matched, the book would be
-unable to tell a right formula from a slightly wrong one.
+Each mutant is a copy of the project with one small change to a formula in
+``backprop`` -- the sigmoid off by a relative 1e-9, a shared bias's gradient no
+longer summed over its units, the batch mean's 1/m dropped, and so on.  Some
+check must FAIL on the copy: if every check still passed, the book could not tell
+a right formula from a slightly wrong one.
 
-Run from the project root; exits non-zero if any mutant survives.
+A mutant needs only one failure, so its checks run cheapest first (a notebook
+under nbval, stopping at its first failing cell, or a single unit test) and
+stop at the first that fails.  Mutants run two at a time.  The report says
+which check caught each mutant.  Run from the project root; exits non-zero if
+any mutant survives.
 """
 
 from __future__ import annotations
@@ -15,93 +20,167 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+NBVAL = ["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
 
-#: (name, file, original text, mutated text)
+
+@dataclass(frozen=True)
+class Mutant:
+    """One change to one file, and the checks that should catch it, cheapest first.
+
+    A check is a notebook path (run under nbval) or a unit test's node id.
+    """
+
+    name: str
+    path: str
+    original: str
+    mutated: str
+    checks: tuple[str, ...]
+
+
 MUTANTS = [
-    (
+    Mutant(
         "sigmoid off by 1e-9",
-        "backprop/activations.py",
+        "backprop/functions.py",
         "return 1.0 / (1.0 + np.exp(-net))",
         "return 1.0 / (1.0 + np.exp(-net)) * (1 + 1e-9)",
+        ("chapters/01_forward_pass.ipynb",),
     ),
-    (
+    Mutant(
         "sigmoid derivative off by 1e-9",
-        "backprop/activations.py",
+        "backprop/functions.py",
         "return out * (1.0 - out)",
         "return out * (1.0 - out) * (1 + 1e-9)",
+        ("chapters/03_output_layer.ipynb",),
     ),
-    (
+    Mutant(
         "weight gradient off by 1e-9",
         "backprop/passes.py",
         "return delta.T.dot(out_below)",
         "return delta.T.dot(out_below) * (1 + 1e-9)",
+        ("chapters/03_output_layer.ipynb",),
+    ),
+    Mutant(
+        "shared bias gradient not summed over its units",
+        "backprop/passes.py",
+        "return per_unit.sum(keepdims=True)",
+        "return per_unit[:1]",
+        (
+            "tests/test_gradients.py::test_shared_bias_gradient_is_the_sum_over_its_units",
+            "chapters/05_training.ipynb",
+        ),
+    ),
+    Mutant(
+        "sequential order updates after the walk",
+        "backprop/training.py",
+        'if order == "sequential":',
+        'if order == "sequential" and False:',
+        (
+            "tests/test_network_and_training.py::test_sequential_step_sends_deltas_through_updated_weights",
+            "chapters/06_errata.ipynb",
+        ),
+    ),
+    Mutant(
+        "batch mean without its 1/m",
+        "backprop/functions.py",
+        "            dE_dout /= len(targets)\n",
+        "            pass\n",
+        ("tests/test_gradients.py::test_batch_error_and_gradients_are_means_over_samples",),
+    ),
+    Mutant(
+        "the twin's sigmoid derivative written wrong",
+        "backprop/twin.py",
+        "return sigma(x) * (1 - sigma(x))",
+        "return sigma(x) * (1 + sigma(x))",
+        (
+            "chapters/03_output_layer.ipynb",
+            "tests/test_twin.py::test_sigmas_written_in_derivative_is_proved_from_the_exponential",
+        ),
+    ),
+    Mutant(
+        "a wrong adjoint in the miniature engine (sigmoid)",
+        "backprop/engine.py",
+        'return Value(s, (self,), (s * (1.0 - s),), "sigmoid")',
+        'return Value(s, (self,), (s * (1.0 - s) * (1 + 1e-9),), "sigmoid")',
+        ("tests/test_engine.py::test_adjoints_are_the_named_quantities_of_the_article",),
+    ),
+    Mutant(
+        "a wrong difference formula in the gradient check",
+        "backprop/gradcheck.py",
+        'result[name] = (up - down) / (2 * h if method == "central" else h)',
+        'result[name] = (up - down) / (2 * h if method == "forward" else h)',
+        ("tests/test_gradcheck.py::test_a_correct_gradient_passes",),
+    ),
+    Mutant(
+        "a wrong softmax cross-entropy delta",
+        "backprop/functions.py",
+        "return dE_dout, None, (out - targets) / m",
+        "return dE_dout, None, (out - targets) / m * (1 + 1e-9)",
+        (
+            "tests/test_functions.py::test_output_deltas_of_the_cross_entropies_are_out_minus_target",
+        ),
     ),
 ]
 
 
-def run_mutant(name: str, path: str, original: str, mutated: str) -> bool:
-    """True if nbval fails on the mutated copy (the mutant is caught)."""
+def _command(check: str) -> list[str]:
+    base = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-p", "no:xdist"]
+    return base + (NBVAL + [check] if check.endswith(".ipynb") else [check])
+
+
+def run_mutant(mutant: Mutant) -> tuple[bool, list[str]]:
+    """Apply the mutant to a copy; True (and a report) if some check fails on it."""
+    start = time.perf_counter()
+    lines = []
     with tempfile.TemporaryDirectory(prefix="backprop-mutant-") as tmp:
         copy = Path(tmp)
         for part in ("backprop", "chapters", "tests"):
             shutil.copytree(
                 ROOT / part, copy / part, ignore=shutil.ignore_patterns("__pycache__", "_build")
             )
-        source = (copy / path).read_text(encoding="utf-8")
-        if original not in source:
+        shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
+        source = (copy / mutant.path).read_text(encoding="utf-8")
+        if source.count(mutant.original) != 1:
             raise SystemExit(
-                f"mutant {name!r}: {original!r} not found in {path}; update tools/mutants.py"
+                f"mutant {mutant.name!r}: {mutant.original!r} is not found exactly once in "
+                f"{mutant.path}; update tools/mutants.py"
             )
-        (copy / path).write_text(source.replace(original, mutated, 1), encoding="utf-8")
+        (copy / mutant.path).write_text(
+            source.replace(mutant.original, mutant.mutated), encoding="utf-8"
+        )
         env = dict(os.environ, PYTHONPATH=str(copy))
-        notebooks = sorted(str(p) for p in (copy / "chapters").glob("*.ipynb"))
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "-q",
-                "-p",
-                "no:cacheprovider",
-                "--nbval",
-                "--nbval-current-env",
-                "--nbval-sanitize-with",
-                "tests/nbval_sanitize.cfg",
-                "-n",
-                "2",
-                "--dist",
-                "loadfile",
-                *notebooks,
-            ],
-            cwd=copy,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        summary = [
-            line for line in result.stdout.splitlines() if "failed" in line or "passed" in line
-        ]
-        failed = [
-            line.split("::")[0].rsplit("/", 1)[-1]
-            for line in result.stdout.splitlines()
-            if line.startswith("FAILED")
-        ]
-        print(
-            f"{name}: {'caught' if result.returncode else 'SURVIVED'}; "
-            f"{summary[-1] if summary else result.stdout[-200:]}"
-        )
-        for notebook in sorted(set(failed)):
-            print(f"    failed: {notebook}")
-        return result.returncode != 0
+        caught_by = None
+        for check in mutant.checks:
+            result = subprocess.run(
+                _command(check), cwd=copy, env=env, capture_output=True, text=True, check=False
+            )
+            failed = [line for line in result.stdout.splitlines() if line.startswith("FAILED")]
+            if result.returncode == 1 and failed:
+                caught_by = failed[0].removeprefix("FAILED ").split(" - ")[0]
+                break
+            if result.returncode not in (0, 1):
+                lines.append(f"    {check}: pytest exited with {result.returncode}")
+                lines.append("    " + result.stdout[-400:].replace("\n", "\n    "))
+    seconds = time.perf_counter() - start
+    verdict = f"caught by {caught_by}" if caught_by else "SURVIVED every check"
+    return caught_by is not None, [f"{mutant.name}: {verdict} ({seconds:.1f} s)", *lines]
 
 
 def main() -> int:
-    caught = [run_mutant(*mutant) for mutant in MUTANTS]
-    return 0 if all(caught) else 1
+    names = sys.argv[1:]
+    chosen = [m for m in MUTANTS if not names or any(n in m.name for n in names)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(run_mutant, chosen))
+    for _, lines in results:
+        print("\n".join(lines))
+    survived = sum(not caught for caught, _ in results)
+    print(f"{len(results) - survived} of {len(results)} mutants caught")
+    return 1 if survived else 0
 
 
 if __name__ == "__main__":
