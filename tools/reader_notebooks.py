@@ -117,7 +117,7 @@ def format_plain_text(text: str, fmt_spec: str) -> str:
     """Format a glued ``text/plain`` value exactly as myst-nb's ``glue:text`` does.
 
     A copy of ``myst_nb.core.variables.format_plain_text`` (importing myst-nb
-    takes a second); tests/test_reader_notebooks.py checks the two agree.
+    takes a second); tests/test_reader_converter.py checks the two agree.
     """
     try:
         value = literal_eval(text)
