@@ -16,7 +16,7 @@ WORKFLOWS := $(sort $(wildcard .github/workflows/*.yml .github/workflows/*.yaml)
 WFLINT    := tools/workflow-lint
 WFSTAMP   := $(WFLINT)/node_modules/.installed
 
-.PHONY: help book test lint lint-workflows unit notebooks book-strict html outputs bench mutants clean
+.PHONY: help book test translations lint lint-workflows unit notebooks book-strict html outputs bench mutants clean
 
 help:
 	@echo "make book     build the HTML book into _build/html"
@@ -24,6 +24,7 @@ help:
 	@echo "make lint     ruff on the code and notebooks; zizmor and actionlint on .github/workflows"
 	@echo "make lab      run the chapters in JupyterLab (own environment .venv-lab; LAB_ARGS=--no-browser ...)"
 	@echo "make outputs  re-run the notebooks and store their outputs (after editing a chapter)"
+	@echo "make translations  update the Chinese catalogs in locales/ after editing a page"
 	@echo "make bench    time the package against a pure-Python loop"
 	@echo "make mutants  check that nbval fails when a formula in backprop is slightly wrong"
 	@echo "make clean    remove _build, the reader's notebooks of make lab too (keeps .venv, .venv-lab)"
@@ -35,8 +36,11 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+# The English book, then the Chinese edition of the pages that have a catalog in
+# locales/zh_CN (tools/translations.py) into _build/html/zh_CN.
 book: $(STAMP)
 	$(BIN)/jupyter-book build --warningiserror --keep-going .
+	$(BIN)/python tools/translations.py build --strict
 	@echo "The book is in _build/html/index.html"
 
 # Every phase, in order, each timed; the table of times ends the output.
@@ -68,6 +72,11 @@ notebooks: $(STAMP)
 # A clean, strict build: every page re-read, every warning an error.
 book-strict: $(STAMP)
 	$(BIN)/jupyter-book build --all --warningiserror --keep-going .
+	$(BIN)/python tools/translations.py build --strict --all
+
+# After editing a page: collect its messages and update the catalogs in locales/.
+translations: $(STAMP)
+	$(BIN)/python tools/translations.py extract
 
 html: $(STAMP)
 	$(BIN)/pytest -m book tests

@@ -1,0 +1,184 @@
+"""Build the Chinese edition, and keep its catalogs in step with the book.
+
+The Chinese edition is built from the same notebooks and pages as the English
+one: Sphinx replaces each paragraph, heading, list item, caption and alt text by
+its translation from ``locales/zh_CN/LC_MESSAGES/<page>.po`` (one catalog per
+page).  Code, the outputs of code cells and display formulas are the same in
+both editions (see ``tools/book_i18n.py``).  Usage::
+
+    python tools/translations.py extract   # messages -> _build/gettext/*.pot,
+                                            # then update the catalogs (make translations)
+    python tools/translations.py build      # the Chinese edition -> _build/html/zh_CN
+    python tools/translations.py build --strict --all   # warnings are errors, fresh
+
+``extract`` keeps every existing translation; a message whose English text
+changed keeps its old translation marked fuzzy (and a fuzzy translation is not
+used, so the page shows the English until a translator looks at it).  Messages
+with no words (numbers, symbols) are left out.
+
+The Chinese edition contains the pages that have a catalog, under the same parts
+of the table of contents; the English edition links every such page to its
+translation and back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+from babel.messages import pofile
+from babel.messages.catalog import Catalog
+
+ROOT = Path(__file__).resolve().parents[1]
+LANGUAGE = "zh_CN"
+LOCALES = ROOT / "locales"
+CATALOGS = LOCALES / LANGUAGE / "LC_MESSAGES"
+BUILD = ROOT / "_build"
+
+#: A message is prose if it has a word of two letters or more outside math and code.
+_NOT_WORDS = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|`[^`]*`|\\[A-Za-z]+|\{[^}]*\}", re.S)
+
+
+def has_words(message: str) -> bool:
+    """Whether a message holds words to translate (not only numbers and symbols)."""
+    return re.search(r"[A-Za-z\u4e00-\u9fff]{2,}", _NOT_WORDS.sub(" ", message)) is not None
+
+
+def translated_pages() -> list[str]:
+    """The pages that have a catalog, as docnames, in a stable order."""
+    return sorted(
+        p.relative_to(CATALOGS).with_suffix("").as_posix() for p in CATALOGS.rglob("*.po")
+    )
+
+
+def _sphinx(builder: str, outdir: Path, overrides: dict, strict: bool, fresh: bool) -> int:
+    from jupyter_book.sphinx import build_sphinx
+
+    config = {"latex_individualpages": False, "gettext_compact": False, **overrides}
+    config.setdefault("external_toc_path", str(ROOT / "_toc.yml"))
+    doctrees = BUILD / f".doctrees-{builder}-{overrides.get('language', 'en')}"
+    result = build_sphinx(
+        ROOT,
+        outdir,
+        noconfig=True,
+        path_config=str(ROOT / "_config.yml"),
+        confoverrides=config,
+        builder=builder,
+        doctreedir=doctrees,
+        warningiserror=strict,
+        keep_going=True,
+        freshenv=fresh,
+        quiet=True,
+    )
+    return 0 if result == 0 else 1
+
+
+def extract(strict: bool = False) -> int:
+    """Collect the messages of every page and bring the catalogs up to date."""
+    pot_dir = BUILD / "gettext"
+    status = _sphinx("gettext", pot_dir, {}, strict, fresh=True)
+    if status:
+        return status
+    for pot in sorted(pot_dir.rglob("*.pot")):
+        page = pot.relative_to(pot_dir).with_suffix("")
+        with pot.open("rb") as f:
+            template = pofile.read_po(f)
+        for message in list(template):
+            if message.id and not has_words(str(message.id)):
+                del template[message.id]
+        path = CATALOGS / page.with_suffix(".po")
+        if not path.exists():
+            continue  # a page nobody has started to translate
+        with path.open("rb") as f:
+            catalog = pofile.read_po(f, locale=LANGUAGE)
+        catalog.update(template, update_header_comment=False)
+        catalog.obsolete.clear()
+        _write(catalog, path)
+        print(f"updated {path.relative_to(ROOT)}")
+    return 0
+
+
+def start(page: str) -> int:
+    """Create an empty catalog for ``page`` from the last extraction."""
+    pot = BUILD / "gettext" / f"{page}.pot"
+    if not pot.exists():
+        print(f"no template {pot}: run `python tools/translations.py extract` first")
+        return 1
+    with pot.open("rb") as f:
+        template = pofile.read_po(f)
+    catalog = Catalog(locale=LANGUAGE, project="Backpropagation, Step by Step")
+    for message in template:
+        if message.id and has_words(str(message.id)):
+            catalog.add(message.id, "", locations=message.locations)
+    path = CATALOGS / f"{page}.po"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write(catalog, path)
+    print(f"created {path.relative_to(ROOT)}")
+    return 0
+
+
+def _write(catalog: Catalog, path: Path) -> None:
+    with path.open("wb") as f:
+        pofile.write_po(f, catalog, width=0, omit_header=False, sort_output=False)
+
+
+def _edition_toc(pages: list[str]) -> Path:
+    """The table of contents of the Chinese edition: the translated pages only."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    parts = []
+    for part in toc.get("parts", []):
+        chapters = [c for c in part["chapters"] if c["file"] in pages]
+        if chapters:
+            parts.append({**part, "chapters": chapters})
+    toc["parts"] = parts
+    handle = tempfile.NamedTemporaryFile(
+        "w", suffix=".yml", prefix="toc-zh-", dir=BUILD, delete=False, encoding="utf-8"
+    )
+    with handle:
+        yaml.safe_dump(toc, handle, allow_unicode=True, sort_keys=False)
+    return Path(handle.name)
+
+
+def build(strict: bool = False, fresh: bool = False) -> int:
+    """Build the Chinese edition into _build/html/zh_CN."""
+    pages = translated_pages()
+    if not pages:
+        print("no catalogs in locales/: nothing to build")
+        return 0
+    BUILD.mkdir(exist_ok=True)
+    toc = _edition_toc(pages)
+    try:
+        overrides = {
+            "language": LANGUAGE,
+            "locale_dirs": ["locales/"],
+            "gettext_additional_targets": ["image"],
+            "translation_progress_classes": "untranslated",
+            "external_toc_path": str(toc),
+        }
+        return _sphinx("html", BUILD / "html" / LANGUAGE, overrides, strict, fresh)
+    finally:
+        toc.unlink()
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("command", choices=["extract", "start", "build"])
+    parser.add_argument("page", nargs="?", help="for start: the page, e.g. chapters/07_x")
+    parser.add_argument("--strict", action="store_true", help="warnings are errors")
+    parser.add_argument("--all", action="store_true", help="read every page again")
+    args = parser.parse_args(argv)
+    if args.command == "extract":
+        return extract(args.strict)
+    if args.command == "start":
+        if not args.page:
+            parser.error("start needs a page")
+        return start(args.page)
+    return build(args.strict, args.all)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
