@@ -259,28 +259,29 @@ class Twin:
 
     # -- keys --------------------------------------------------------------------
 
-    def quantity(self, key: str) -> sp.Expr:
+    def quantity(self, key: str, derive: bool = False) -> sp.Expr:
         """The expression for a quantity named as in :mod:`backprop.published`.
 
         ``"out_h1"`` is a symbol, ``"dE_total/dw5"`` the partial derivative,
         ``"delta_o1"`` is dE_total/dnet_o1, and ``"w5+"`` the weight after one
-        gradient-descent step, w5 - eta dE_total/dw5.
+        gradient-descent step, w5 - eta dE_total/dw5.  Derivatives come from
+        :meth:`partial` (for display), or with ``derive=True`` from :meth:`derive`
+        (SymPy's calculus alone: for values that check the package independently).
         """
+        d = self.derive if derive else self.partial
         parsed = parse_key(key)
         if parsed.step is not None:
             raise KeyError(f"no symbolic quantity called {key!r}: the twin has no training run")
         base = parsed.base
         if isinstance(base, Derivative):
-            return self.partial(self._symbol_of(base.of, key), self._symbol_of(base.wrt, key))
+            return d(self._symbol_of(base.of, key), self._symbol_of(base.wrt, key))
         if base.kind == "delta":
-            return self.partial(
-                self.symbols["E_total"], self._symbol_of(Quantity("net", base.name), key)
-            )
+            return d(self.symbols["E_total"], self._symbol_of(Quantity("net", base.name), key))
         sym = self._symbol_of(base, key)
         if parsed.updated:
             if sym not in self.leaves or sym in self.targets or str(sym) == "eta":
                 raise KeyError(f"{key!r}: only a parameter has a value after an update")
-            return sym - self.symbols["eta"] * self.partial(self.symbols["E_total"], sym)
+            return sym - self.symbols["eta"] * d(self.symbols["E_total"], sym)
         return sym
 
     def _symbol_of(self, q: Quantity, key: str) -> sp.Symbol:

@@ -122,3 +122,14 @@ def test_twin_errors() -> None:
         S.evaluate("E_total", {})
     with pytest.raises(ValueError, match="computed from other quantities"):
         S.substitutions({"out_h1": 0.5})
+
+
+@pytest.mark.parametrize(
+    "key", ["dE_total/dw1", "delta_h2", "w6+", "dE_o2/dout_h1", "dout_o1/dnet_o1"]
+)
+def test_quantities_by_sympys_calculus_alone(key: str) -> None:
+    values = bp.article_twin_values()
+    by_partial = S.evaluate(S.quantity(key), values)
+    by_derive = S.evaluate(S.quantity(key, derive=True), values)
+    assert by_derive == pytest.approx(by_partial, rel=1e-14)
+    assert not S.quantity(key, derive=True).has(sigma)
