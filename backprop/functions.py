@@ -171,6 +171,11 @@ class ErrorFunction:
     def output_layer(
         self, out: np.ndarray, targets: np.ndarray, act: Activation
     ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+        """(dE/dout, dout/dnet, delta) of the output layer for a batch.
+
+        ``out`` and ``targets`` have one row per sample, shape (samples, outputs):
+        the 1/samples of the batch mean is taken from their first axis.
+        """
         raise NotImplementedError
 
     def check_targets(self, targets: np.ndarray) -> None:
@@ -193,6 +198,14 @@ class ErrorFunction:
         return f"Error({self.name!r})"
 
 
+def _check_batch(out: np.ndarray, targets: np.ndarray) -> None:
+    if out.ndim != 2 or out.shape != targets.shape:
+        raise ValueError(
+            "output_layer takes batches: outputs and targets of one shape (samples, outputs), "
+            f"got {out.shape} and {targets.shape}"
+        )
+
+
 class HalfSquared(ErrorFunction):
     """E = sum over outputs of 1/2 (target - out)^2: the article's error.
 
@@ -211,6 +224,7 @@ class HalfSquared(ErrorFunction):
         return squared_error(out, targets)
 
     def output_layer(self, out, targets, act):
+        _check_batch(out, targets)
         dE_dout = out - targets
         if len(targets) > 1:
             dE_dout /= len(targets)
@@ -236,6 +250,7 @@ class CrossEntropy(ErrorFunction):
         return -(targets * on + (1 - targets) * off)
 
     def output_layer(self, out, targets, act):
+        _check_batch(out, targets)
         m = len(targets)
         slope = act.slope(out)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -266,6 +281,7 @@ class SoftmaxCrossEntropy(ErrorFunction):
         return -targets * np.log(out, out=np.zeros_like(out), where=targets != 0)
 
     def output_layer(self, out, targets, act):
+        _check_batch(out, targets)
         m = len(targets)
         with np.errstate(divide="ignore", invalid="ignore"):
             dE_dout = np.where(targets != 0, -targets / out, 0.0) / m

@@ -154,3 +154,12 @@ def test_the_article_network_is_sigmoid_with_squared_error() -> None:
     assert [a.name for a in net.activations] == ["sigmoid", "sigmoid"]
     assert net.error.name == "squared"
     assert repr(net) == "Network(sizes=(2, 2, 2), shared biases in layer(s) [0, 1])"
+
+
+def test_output_layer_needs_a_batch() -> None:
+    act = ACTIVATIONS["sigmoid"]
+    for err in ERRORS.values():
+        if err.requires == "softmax":
+            act = ACTIVATIONS["softmax"]
+        with pytest.raises(ValueError, match=r"shape \(samples, outputs\)"):
+            err.output_layer(np.array([0.2, 0.7]), np.array([0.0, 1.0]), act)
