@@ -135,7 +135,10 @@ def format_like(computed: float, entry: Published | str) -> str:
     return f"{float(computed):.{entry.decimals}f}"
 
 
-_MISPRINTED_OUT_O1 = "The prose prints 0.75136079, a transposition of the figure's 0.75136507."
+_MISPRINTED_OUT_O1 = (
+    "The prose prints 0.75136079 where the figure, and the computation, give 0.75136507: "
+    "a copying slip, not another computation (chapter 1 checks which slips it could be)."
+)
 _DOUBLE_ROUNDING = (
     "One unit off in the last digit: the exact value rounds to -0.019049118. Rounding "
     "delta_o2 to nine decimals first and then multiplying by w7 gives -0.0190491185, a "

@@ -400,7 +400,7 @@ def identical(a: sp.Expr, b: sp.Expr, *, points: int = 3, seed: int = 2016) -> b
     :class:`ProofUndecidedError` is raised: no answer is ever left running.
     """
     a, b = sp.sympify(a), sp.sympify(b)
-    free = sorted((a - b).free_symbols, key=str)
+    free = sorted(a.free_symbols | b.free_symbols, key=str)
     rng = random.Random(seed)
     if free:
         left = sp.lambdify(free, a, modules="mpmath")

@@ -133,3 +133,10 @@ def test_quantities_by_sympys_calculus_alone(key: str) -> None:
     by_derive = S.evaluate(S.quantity(key, derive=True), values)
     assert by_derive == pytest.approx(by_partial, rel=1e-14)
     assert not S.quantity(key, derive=True).has(sigma)
+
+
+def test_identical_when_a_symbol_cancels_in_the_difference() -> None:
+    x, y = sp.symbols("x y", real=True)
+    assert identical(x + y, y + x)
+    assert identical(x * y - x * y + 1, sp.Integer(1))
+    assert not identical(x + y, x - y)
