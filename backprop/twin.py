@@ -403,14 +403,12 @@ def identical(a: sp.Expr, b: sp.Expr, *, points: int = 3, seed: int = 2016) -> b
     free = sorted(a.free_symbols | b.free_symbols, key=str)
     rng = random.Random(seed)
     if free:
-        left = sp.lambdify(free, a, modules="mpmath")
-        right = sp.lambdify(free, b, modules="mpmath")
         with mpmath.workdps(50):
             tried = 0
             for _ in range(10 * points):
-                point = [mpmath.mpf(rng.randint(-300, 300)) / rng.randint(97, 199) for _ in free]
+                point = {s: mpmath.mpf(rng.randint(-300, 300)) / rng.randint(97, 199) for s in free}
                 try:
-                    x, y = left(*point), right(*point)
+                    x, y = _numeric(a, point, {}), _numeric(b, point, {})
                 except (ZeroDivisionError, ValueError):
                     continue
                 if abs(x - y) > mpmath.mpf(10) ** -35 * max(1, abs(x), abs(y)):
@@ -426,6 +424,49 @@ def identical(a: sp.Expr, b: sp.Expr, *, points: int = 3, seed: int = 2016) -> b
         "the two sides agree at random points to 35 digits but the difference did not "
         "cancel exactly; the claim is probably true but is not proved"
     )
+
+
+#: SymPy's functions and their mpmath twins, for :func:`_numeric`.
+_MPMATH = {
+    sp.exp: mpmath.exp,
+    sp.log: mpmath.log,
+    sp.tanh: mpmath.tanh,
+    sp.sin: mpmath.sin,
+    sp.cos: mpmath.cos,
+    sp.Abs: abs,
+    sp.Heaviside: lambda x: (
+        mpmath.mpf(1) if x > 0 else (mpmath.mpf(0) if x < 0 else mpmath.mpf(0.5))
+    ),
+    sp.Max: lambda *xs: max(xs),
+    sp.Min: lambda *xs: min(xs),
+}
+
+
+def _numeric(expr: sp.Expr, point: dict, memo: dict):
+    """The value of ``expr`` at ``point`` in mpmath arithmetic, each shared subexpression once."""
+    if expr in memo:
+        return memo[expr]
+    if expr.is_Symbol:
+        value = point[expr]
+    elif expr.is_Number:
+        value = mpmath.mpf(expr.p) / expr.q if expr.is_Rational else mpmath.mpf(expr)
+    elif expr.is_Add:
+        value = mpmath.fsum(_numeric(arg, point, memo) for arg in expr.args)
+    elif expr.is_Mul:
+        value = mpmath.fprod(_numeric(arg, point, memo) for arg in expr.args)
+    elif expr.is_Pow:
+        base, exponent = expr.args
+        value = _numeric(base, point, memo) ** _numeric(exponent, point, memo)
+    elif expr.func in _MPMATH:
+        value = _MPMATH[expr.func](*(_numeric(arg, point, memo) for arg in expr.args))
+    elif isinstance(expr, sigma):
+        value = 1 / (1 + mpmath.exp(-_numeric(expr.args[0], point, memo)))
+    else:  # anything else: SymPy's own evaluation
+        value = mpmath.mpmathify(
+            expr.xreplace({s: sp.Float(v, 60) for s, v in point.items()}).evalf(60)
+        )
+    memo[expr] = value
+    return value
 
 
 def _as_rational_function(expr: sp.Expr, split_sums: bool = False) -> sp.Expr:
