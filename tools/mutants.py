@@ -114,7 +114,10 @@ MUTANTS = [
         "backprop/gradcheck.py",
         'result[name] = (up - down) / (2 * h if method == "central" else h)',
         'result[name] = (up - down) / (2 * h if method == "forward" else h)',
-        ("tests/test_gradcheck.py::test_a_correct_gradient_passes",),
+        (
+            "chapters/10_gradient_checking.ipynb",
+            "tests/test_gradcheck.py::test_a_correct_gradient_passes",
+        ),
     ),
     Mutant(
         "a wrong softmax cross-entropy delta",
