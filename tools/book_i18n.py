@@ -12,11 +12,13 @@ This extension makes that work with notebooks:
 
 * cell outputs and display math are marked untranslatable, so the catalogs hold
   only the book's prose (and the outputs stay exactly as nbval checked them);
+  a figure's caption and its image's alt text are prose, and are translated;
 * a translated paragraph is parsed on its own, without the notebook it came
   from, so its ``{glue:text}`` roles would find no glued values: the notebook's
   glue data, remembered while the notebook's own roles were read, is handed to it;
 * the captions of the table of contents' parts are inserted after translation
-  has run, so they are translated here;
+  has run, and images' alt text is not collected by Sphinx: both are
+  translated here;
 * each page links to the same page in the other edition.
 """
 
@@ -49,18 +51,27 @@ class KeepOutputsUntranslated(SphinxTransform):
         for container in self.document.findall(nodes.container):
             if "cell_output" in container.get("classes", []):
                 for node in container.findall(nodes.TextElement):
-                    node["translatable"] = False
-                for node in container.findall(nodes.image):
-                    node["translatable"] = False
+                    if not _in_caption(node):  # a figure's caption is prose
+                        node["translatable"] = False
         for node in self.document.findall(nodes.math_block):
             node["translatable"] = False
 
 
-class TranslateTocCaptions(SphinxTransform):
-    """Translate the captions of the parts of the table of contents.
+def _in_caption(node: nodes.Node) -> bool:
+    while node is not None:
+        if isinstance(node, (nodes.caption, nodes.legend)):
+            return True
+        node = node.parent
+    return False
+
+
+class TranslateWhatSphinxMisses(SphinxTransform):
+    """Translate the part captions of the table of contents, and images' alt text.
 
     sphinx-external-toc inserts the toctrees (priority 100) after translation
-    has run, so their captions are looked up in the page's catalog here.
+    has run, and Sphinx's gettext builder does not collect the alt text of the
+    images myst-nb renders from cell outputs; both are looked up in the page's
+    catalog here (``tools/translations.py`` puts the alt texts there).
     """
 
     default_priority = 110
@@ -69,18 +80,17 @@ class TranslateTocCaptions(SphinxTransform):
         config = self.config
         if not config.language or config.language == "en":
             return
-        toctrees = list(self.document.findall(addnodes.toctree))
-        if not any(t.get("caption") for t in toctrees):
-            return
         domain = docname_to_domain(self.env.docname, config.gettext_compact)
         dirs = [str(Path(self.env.srcdir, d)) for d in config.locale_dirs]
         catalog, found = init_locale(dirs, config.language, domain)
         if not found:
             return
-        for toctree in toctrees:
-            caption = toctree.get("caption")
-            if caption:
-                toctree["caption"] = catalog.gettext(caption)
+        for toctree in self.document.findall(addnodes.toctree):
+            if toctree.get("caption"):
+                toctree["caption"] = catalog.gettext(toctree["caption"])
+        for image in self.document.findall(nodes.image):
+            if image.get("alt"):
+                image["alt"] = catalog.gettext(image["alt"])
 
 
 def _patch_glue_retrieval() -> None:
@@ -200,7 +210,7 @@ def _english_inventory(folder: Path) -> dict | None:
 
 def setup(app: Any) -> dict:
     app.add_transform(KeepOutputsUntranslated)
-    app.add_transform(TranslateTocCaptions)
+    app.add_transform(TranslateWhatSphinxMisses)
     _patch_glue_retrieval()
     app.connect("html-page-context", _edition_link)
     app.connect("missing-reference", _link_to_the_english_page)

@@ -24,6 +24,7 @@ translation and back.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 import tempfile
@@ -48,6 +49,23 @@ def has_words(message: str) -> bool:
     return re.search(r"[A-Za-z\u4e00-\u9fff]{2,}", _NOT_WORDS.sub(" ", message)) is not None
 
 
+def alt_texts(page: Path | str) -> list[tuple[str, tuple[str, int]]]:
+    """The alt texts of a notebook's figures (cell metadata), with where they are.
+
+    Sphinx does not collect them: the images are rendered from cell outputs.
+    """
+    path = ROOT / f"{page}.ipynb"
+    if not path.exists():
+        return []
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    found = []
+    for index, cell in enumerate(notebook["cells"]):
+        alt = cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt")
+        if alt:
+            found.append((alt, (f"../../{page}.ipynb", index)))
+    return found
+
+
 def translated_pages() -> list[str]:
     """The pages that have a catalog, as docnames, in a stable order."""
     return sorted(
@@ -55,12 +73,13 @@ def translated_pages() -> list[str]:
     )
 
 
-def _sphinx(builder: str, outdir: Path, overrides: dict, strict: bool, fresh: bool) -> int:
+def _sphinx(
+    builder: str, outdir: Path, doctrees: Path, overrides: dict, strict: bool, fresh: bool
+) -> int:
     from jupyter_book.sphinx import build_sphinx
 
     config = {"latex_individualpages": False, "gettext_compact": False, **overrides}
     config.setdefault("external_toc_path", str(ROOT / "_toc.yml"))
-    doctrees = BUILD / f".doctrees-{builder}-{overrides.get('language', 'en')}"
     result = build_sphinx(
         ROOT,
         outdir,
@@ -80,7 +99,8 @@ def _sphinx(builder: str, outdir: Path, overrides: dict, strict: bool, fresh: bo
 def extract(strict: bool = False) -> int:
     """Collect the messages of every page and bring the catalogs up to date."""
     pot_dir = BUILD / "gettext"
-    status = _sphinx("gettext", pot_dir, {}, strict, fresh=True)
+    targets = {"gettext_additional_targets": ["image"]}  # alt text too
+    status = _sphinx("gettext", pot_dir, BUILD / ".doctrees-gettext", targets, strict, fresh=True)
     if status:
         return status
     for pot in sorted(pot_dir.rglob("*.pot")):
@@ -90,6 +110,10 @@ def extract(strict: bool = False) -> int:
         for message in list(template):
             if message.id and not has_words(str(message.id)):
                 del template[message.id]
+        for alt, where in alt_texts(page):
+            template.add(alt, locations=[where])
+        with pot.open("wb") as f:  # the template as the catalogs see it
+            pofile.write_po(f, template, width=0)
         path = CATALOGS / page.with_suffix(".po")
         if not path.exists():
             continue  # a page nobody has started to translate
@@ -143,8 +167,13 @@ def _edition_toc(pages: list[str]) -> Path:
     return Path(handle.name)
 
 
-def build(strict: bool = False, fresh: bool = False) -> int:
-    """Build the Chinese edition into _build/html/zh_CN."""
+def build(strict: bool = False, fresh: bool = False, html: Path | None = None) -> int:
+    """Build the Chinese edition into ``<html>/zh_CN`` (``html`` is _build/html by default).
+
+    ``html`` holds the English edition, built first: pages the Chinese edition
+    does not have are linked there.
+    """
+    html = Path(html) if html else BUILD / "html"
     pages = translated_pages()
     if not pages:
         print("no catalogs in locales/: nothing to build")
@@ -159,7 +188,8 @@ def build(strict: bool = False, fresh: bool = False) -> int:
             "translation_progress_classes": "untranslated",
             "external_toc_path": str(toc),
         }
-        return _sphinx("html", BUILD / "html" / LANGUAGE, overrides, strict, fresh)
+        doctrees = html.parent / f".doctrees-{LANGUAGE}"
+        return _sphinx("html", html / LANGUAGE, doctrees, overrides, strict, fresh)
     finally:
         toc.unlink()
 
@@ -170,6 +200,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("page", nargs="?", help="for start: the page, e.g. chapters/07_x")
     parser.add_argument("--strict", action="store_true", help="warnings are errors")
     parser.add_argument("--all", action="store_true", help="read every page again")
+    parser.add_argument(
+        "--html", type=Path, help="for build: the English edition's folder (default _build/html)"
+    )
     args = parser.parse_args(argv)
     if args.command == "extract":
         return extract(args.strict)
@@ -177,7 +210,7 @@ def main(argv: list[str]) -> int:
         if not args.page:
             parser.error("start needs a page")
         return start(args.page)
-    return build(args.strict, args.all)
+    return build(args.strict, args.all, args.html)
 
 
 if __name__ == "__main__":
