@@ -107,7 +107,10 @@ MUTANTS = [
         "backprop/engine.py",
         'return Value(s, (self,), (s * (1.0 - s),), "sigmoid")',
         'return Value(s, (self,), (s * (1.0 - s) * (1 + 1e-9),), "sigmoid")',
-        ("tests/test_engine.py::test_adjoints_are_the_named_quantities_of_the_article",),
+        (
+            "chapters/08_computational_graph.ipynb",
+            "tests/test_engine.py::test_adjoints_are_the_named_quantities_of_the_article",
+        ),
     ),
     Mutant(
         "a wrong difference formula in the gradient check",
