@@ -217,7 +217,9 @@ PUBLISHED_LIST: tuple[Published, ...] = (
         "training",
         "misprint",
         "The English original's figure; it matches neither update after 10,000 "
-        "steps (it is the simultaneous update's error after 9,999).",
+        "steps. Of the twenty thousand errors of both runs, only the simultaneous "
+        "update's after 9,999 steps prints as it: very probably what was printed "
+        "(chapter 6 gives the odds).",
     ),
     Published("out_o1@10000", "0.015912196", "text", "training", "sequential", _SEQUENTIAL),
     Published("out_o2@10000", "0.984065734", "text", "training", "sequential", _SEQUENTIAL),

@@ -124,15 +124,19 @@ def _texts(page: BeautifulSoup, selector: str, titles: bool = False) -> list[str
     Exercise N", which the converter writes as headings).
     """
     return [
-        e.get_text()
+        e.get_text().translate(_QUOTES)
         for e in page.select_one("main").select(selector)
         if titles or not e.find_parent(class_="admonition-title")
     ]
 
 
+#: The page typesets quotes ("SmartQuotes"); a notebook keeps them straight.
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+
+
 def _plain(markdown: str) -> str:
     """The text a Markdown snippet of the converter shows (no italics, no escapes)."""
-    return re.sub(r"\\(.)", r"\1", markdown.strip("*"))
+    return re.sub(r"\\(.)", r"\1", markdown.strip("*")).translate(_QUOTES)
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
