@@ -89,8 +89,10 @@ class TranslateWhatSphinxMisses(SphinxTransform):
             if toctree.get("caption"):
                 toctree["caption"] = catalog.gettext(toctree["caption"])
         for image in self.document.findall(nodes.image):
-            if image.get("alt"):
-                image["alt"] = catalog.gettext(image["alt"])
+            alt = image.get("alt")
+            if alt and catalog.gettext(alt) != alt:
+                image["alt"] = catalog.gettext(alt)
+                image["translated"] = True  # or Sphinx marks the figure untranslated
 
 
 def _patch_glue_retrieval() -> None:

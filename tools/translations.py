@@ -96,8 +96,12 @@ def _sphinx(
     return 0 if result == 0 else 1
 
 
-def extract(strict: bool = False) -> int:
-    """Collect the messages of every page and bring the catalogs up to date."""
+def extract(strict: bool = False, pages: list[str] | None = None) -> int:
+    """Collect the messages of every page and bring the catalogs up to date.
+
+    With ``pages``, only those pages' catalogs are updated (the templates of
+    every page are written either way).
+    """
     pot_dir = BUILD / "gettext"
     targets = {"gettext_additional_targets": ["image"]}  # alt text too
     status = _sphinx("gettext", pot_dir, BUILD / ".doctrees-gettext", targets, strict, fresh=True)
@@ -115,8 +119,8 @@ def extract(strict: bool = False) -> int:
         with pot.open("wb") as f:  # the template as the catalogs see it
             pofile.write_po(f, template, width=0)
         path = CATALOGS / page.with_suffix(".po")
-        if not path.exists():
-            continue  # a page nobody has started to translate
+        if not path.exists() or (pages and page.as_posix() not in pages):
+            continue  # a page nobody has started to translate, or one left alone
         with path.open("rb") as f:
             catalog = pofile.read_po(f, locale=LANGUAGE)
         catalog.update(template, update_header_comment=False)
@@ -154,8 +158,9 @@ def _edition_toc(pages: list[str]) -> Path:
     """The table of contents of the Chinese edition: the translated pages only."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     parts = []
+    keep = set(pages) | {"bibliography"}  # the citations of every page point there
     for part in toc.get("parts", []):
-        chapters = [c for c in part["chapters"] if c["file"] in pages]
+        chapters = [c for c in part["chapters"] if c["file"] in keep]
         if chapters:
             parts.append({**part, "chapters": chapters})
     toc["parts"] = parts
@@ -197,7 +202,9 @@ def build(strict: bool = False, fresh: bool = False, html: Path | None = None) -
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=["extract", "start", "build"])
-    parser.add_argument("page", nargs="?", help="for start: the page, e.g. chapters/07_x")
+    parser.add_argument(
+        "pages", nargs="*", help="start: the page to start; extract: only these pages' catalogs"
+    )
     parser.add_argument("--strict", action="store_true", help="warnings are errors")
     parser.add_argument("--all", action="store_true", help="read every page again")
     parser.add_argument(
@@ -205,11 +212,11 @@ def main(argv: list[str]) -> int:
     )
     args = parser.parse_args(argv)
     if args.command == "extract":
-        return extract(args.strict)
+        return extract(args.strict, args.pages)
     if args.command == "start":
-        if not args.page:
-            parser.error("start needs a page")
-        return start(args.page)
+        if len(args.pages) != 1:
+            parser.error("start needs one page")
+        return start(args.pages[0])
     return build(args.strict, args.all, args.html)
 
 

@@ -54,7 +54,7 @@ def _site_path(page_path: Path, href: str) -> str:
 
 def _facts(path: Path) -> dict[str, Counter]:
     main = _main(_soup(path))
-    maths = [m.get_text() for m in main.select(".math")]
+    maths = [" ".join(m.get_text().split()) for m in main.select(".math")]
     code = [c.get_text() for c in main.select("pre, code")]
     links = [_site_path(path, a["href"]) for a in main.select("a[href]")]
     images = [posixpath.basename(i["src"]) for i in main.select("img[src]")]
