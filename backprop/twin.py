@@ -487,23 +487,35 @@ def _as_rational_function(expr: sp.Expr, split_sums: bool = False) -> sp.Expr:
         if not atoms:
             return expr
         replacements: dict[sp.Expr, sp.Expr] = {}
+        parts: dict[sp.Expr, list[tuple[sp.Expr, sp.Rational]]] = {}
         for f in atoms:
             if f.func == sp.exp:
                 terms = sp.Add.make_args(sp.expand(f.args[0])) if split_sums else (f.args[0],)
-                factors = []
+                parts[f] = []
                 for term in terms:
                     power, rest = sp.factor_terms(term).as_coeff_Mul()
-                    if not power.is_integer:
+                    if not power.is_Rational:
                         power, rest = sp.Integer(1), term
-                    key = sp.exp(rest, evaluate=False)
-                    if key not in fresh:
-                        count += 1
-                        fresh[key] = sp.Symbol(f"_F{count}")
-                    factors.append(fresh[key] ** power)
-                replacements[f] = sp.Mul(*factors)
+                    parts[f].append((rest, power))
             else:
                 if f not in fresh:
                     count += 1
                     fresh[f] = sp.Symbol(f"_F{count}")
                 replacements[f] = fresh[f]
+        # exp(p/q x) for several fractions p/q: one symbol for exp(x/L), L the
+        # common denominator, so exp(x/2) and exp(x/4) become E**2 and E.
+        denominators: dict[sp.Expr, int] = {}
+        for pieces in parts.values():
+            for rest, power in pieces:
+                denominators[rest] = sp.ilcm(denominators.get(rest, 1), power.q)
+        for f, pieces in parts.items():
+            factors = []
+            for rest, power in pieces:
+                base = denominators[rest]
+                key = sp.exp(rest / base, evaluate=False)
+                if key not in fresh:
+                    count += 1
+                    fresh[key] = sp.Symbol(f"_F{count}")
+                factors.append(fresh[key] ** (power * base))
+            replacements[f] = sp.Mul(*factors)
         expr = expr.xreplace(replacements)

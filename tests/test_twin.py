@@ -140,3 +140,10 @@ def test_identical_when_a_symbol_cancels_in_the_difference() -> None:
     assert identical(x + y, y + x)
     assert identical(x * y - x * y + 1, sp.Integer(1))
     assert not identical(x + y, x - y)
+
+
+def test_identical_with_fractional_exponents() -> None:
+    c = sp.Symbol("c", real=True)
+    s = lambda x: 1 / (1 + sp.exp(-x))  # noqa: E731
+    assert identical(s(c / 2) - s(-c / 2), sp.tanh(c / 4).rewrite(sp.exp))
+    assert not identical(s(c / 2) - s(-c / 2), sp.tanh(c / 2).rewrite(sp.exp))
