@@ -128,6 +128,7 @@ MUTANTS = [
         "return dE_dout, None, (out - targets) / m",
         "return dE_dout, None, (out - targets) / m * (1 + 1e-9)",
         (
+            "chapters/11_cross_entropy.ipynb",
             "tests/test_functions.py::test_output_deltas_of_the_cross_entropies_are_out_minus_target",
         ),
     ),
