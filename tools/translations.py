@@ -172,6 +172,18 @@ def _edition_toc(pages: list[str]) -> Path:
     return Path(handle.name)
 
 
+def _translated_title() -> str:
+    """The book's title as the front page's catalog translates it (or as it is)."""
+    title = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
+    path = CATALOGS / "intro.po"
+    if path.exists():
+        with path.open("rb") as f:
+            message = pofile.read_po(f).get(title)
+        if message is not None and message.string and not message.fuzzy:
+            return str(message.string)
+    return title
+
+
 def build(strict: bool = False, fresh: bool = False, html: Path | None = None) -> int:
     """Build the Chinese edition into ``<html>/zh_CN`` (``html`` is _build/html by default).
 
@@ -187,6 +199,7 @@ def build(strict: bool = False, fresh: bool = False, html: Path | None = None) -
     toc = _edition_toc(pages)
     try:
         overrides = {
+            "html_title": _translated_title(),
             "language": LANGUAGE,
             "locale_dirs": ["locales/"],
             "gettext_additional_targets": ["image"],
