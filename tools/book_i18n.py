@@ -88,11 +88,15 @@ class TranslateWhatSphinxMisses(SphinxTransform):
         for toctree in self.document.findall(addnodes.toctree):
             if toctree.get("caption"):
                 toctree["caption"] = catalog.gettext(toctree["caption"])
+        translations = set(getattr(catalog, "_catalog", {}).values())
         for image in self.document.findall(nodes.image):
             alt = image.get("alt")
             if alt and catalog.gettext(alt) != alt:
                 image["alt"] = catalog.gettext(alt)
-                image["translated"] = True  # or Sphinx marks the figure untranslated
+            if alt and image["alt"] in translations:
+                # Sphinx translates some alt texts itself but leaves them marked
+                # untranslated; either way the image now speaks the edition's language.
+                image["translated"] = True
 
 
 def _patch_glue_retrieval() -> None:
