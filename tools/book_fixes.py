@@ -6,11 +6,18 @@ This extension drops exact duplicates from each page's list of scripts.
 
 It also makes the download button of each chapter offer the reader's notebook
 (see tools/reader_notebooks.py) instead of the source notebook.
+
+Two accessibility fixes (found by axe-core in tests/book/test_browser.py): the
+entries of the bibliography become list items of their list, and the book's
+title at the top of the sidebar sits in a navigation landmark.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+TEMPLATES = Path(__file__).parent / "templates"
 
 
 def _drop_duplicate_scripts(
@@ -53,7 +60,47 @@ def _offer_reader_notebooks(app: Any, exception: Exception | None) -> None:
         )
 
 
+def _cite_as_list_items(
+    app: Any, pagename: str, templatename: str, context: dict, doctree: Any
+) -> None:
+    """Give each bibliography entry the role its list needs.
+
+    docutils writes a citation list as ``<div role="list">`` whose entries carry
+    ``role="doc-biblioentry"``, a role that ARIA 1.3 deprecates and that no
+    longer counts as a list item: screen readers then meet a list with no
+    items (axe-core: aria-required-children, critical; aria-deprecated-role and
+    aria-allowed-role on each entry).  Each entry becomes a ``listitem``.
+    """
+    body = context.get("body")
+    if body and 'role="doc-biblioentry"' in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
+def _title_in_a_landmark(
+    app: Any, pagename: str, templatename: str, context: dict, doctree: Any
+) -> None:
+    """Put the book's title at the top of the sidebar inside a navigation landmark.
+
+    sphinx-book-theme shows it (a link to the first page) outside every
+    landmark, so a screen reader's landmark list skips it (axe-core: region).
+    ``templates/book-navbar-logo.html`` wraps the theme's own template in a
+    ``<nav>`` labelled "Home" (translated by the theme).
+    """
+    sidebars = context.get("sidebars")
+    if sidebars and "navbar-logo.html" in sidebars:
+        context["sidebars"] = [
+            "book-navbar-logo.html" if name == "navbar-logo.html" else name for name in sidebars
+        ]
+
+
+def _add_templates(app: Any, config: Any) -> None:
+    config.templates_path = [*config.templates_path, str(TEMPLATES)]
+
+
 def setup(app: Any) -> dict:
+    app.connect("config-inited", _add_templates)
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
+    app.connect("html-page-context", _cite_as_list_items)
+    app.connect("html-page-context", _title_in_a_landmark)
     app.connect("build-finished", _offer_reader_notebooks)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -5,6 +5,7 @@ async () => {
     await MathJax.startup.promise;
     if (MathJax.typesetPromise) { await MathJax.typesetPromise(); }
   }
+  await document.fonts.ready;
   const problems = [];
 
   // Every math node must have been typeset.
