@@ -40,6 +40,7 @@ class Value:
         local: tuple[float, ...] = (),
         op: str = "",
         name: str = "",
+        kind: str = "",
     ) -> None:
         data = float(data)
         if not math.isfinite(data):
@@ -49,6 +50,7 @@ class Value:
         self.local = local  # d self / d parent, one per parent
         self.op = op
         self.name = name
+        self.kind = kind  # for a leaf of a network's graph: "input", "target" or "param"
         self.grad = 0.0
 
     def __repr__(self) -> str:
@@ -218,16 +220,16 @@ def network_graph(network: Network, inputs: Iterable[float], targets: Iterable[f
     units = network.unit_names
     values: dict[str, Value] = {}
 
-    def named(v: Value, name: str) -> Value:
-        v.name = name
+    def named(v: Value, name: str, kind: str = "") -> Value:
+        v.name, v.kind = name, kind
         values[name] = v
         return v
 
-    below = [named(Value(xi), u) for xi, u in zip(x[0], units[0])]
-    targets_v = [named(Value(tj), f"t{j + 1}") for j, tj in enumerate(t[0])]
+    below = [named(Value(xi), u, "input") for xi, u in zip(x[0], units[0])]
+    targets_v = [named(Value(tj), f"t{j + 1}", "target") for j, tj in enumerate(t[0])]
     params = network.param_names
     for p in params:
-        named(Value(network.param(p)), p)
+        named(Value(network.param(p)), p, "param")
     for l, act in enumerate(network.activations):
         outs = []
         for j, unit in enumerate(units[l + 1]):

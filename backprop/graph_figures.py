@@ -36,7 +36,6 @@ the drawing's natural size, which ``ax=None`` gives the figure.
 from __future__ import annotations
 
 import math
-import re
 import warnings
 from collections.abc import Collection, Sequence
 from contextlib import contextmanager
@@ -96,9 +95,8 @@ def op_symbol(op: str) -> str:
     """The symbol drawn for operation ``op``: ``"*"`` -> ``"×"``, ``"**2"`` -> ``"$x^{2}$"``."""
     if op in OP_SYMBOLS:
         return OP_SYMBOLS[op]
-    power = re.fullmatch(r"\*\*(-?[\d.]+)", op)
-    if power:
-        return f"$x^{{{power.group(1)}}}$"
+    if op.startswith("**"):
+        return f"$x^{{{op[2:]}}}$"
     return op
 
 
@@ -379,9 +377,9 @@ def _inversions(arrangement: list[list[int]], names: list[str]) -> int:
     for members in arrangement:
         keys = []
         for i in members:
-            found = re.fullmatch(r"(\D+)(\d+)", names[i])
-            if found:
-                keys.append((found.group(1), int(found.group(2))))
+            stem = names[i].rstrip("0123456789")
+            if stem and stem != names[i]:
+                keys.append((stem, int(names[i][len(stem) :])))
         total += sum(
             a[0] == b[0] and a[1] > b[1] for k, a in enumerate(keys) for b in keys[k + 1 :]
         )
@@ -682,10 +680,7 @@ class _Drawing:
     def _kind(v: Value) -> str:
         if v.op == "const":
             return "const"
-        for kind, pattern in (("param", r"[wb]\d+"), ("input", r"i\d+"), ("target", r"t\d+")):
-            if re.fullmatch(pattern, v.name):
-                return kind
-        return "leaf"
+        return v.kind or "leaf"
 
     def _on(self, i: int) -> bool:
         """Drawn in full: not context, and lit if anything is highlighted."""

@@ -61,6 +61,13 @@ def markdown_table(
 ) -> Markdown:
     """A Markdown table; ``align`` is one letter per column (``l``, ``r``, ``c``)."""
     header = [str(h) for h in header]
+    for cell in header:
+        outside_math = "".join(cell.split("$")[::2])
+        if not any(ch.isalpha() for ch in outside_math):
+            raise ValueError(
+                f"table header {cell!r} needs a word outside the math: a screen reader "
+                "cannot read a header that is empty or only a formula"
+            )
     rows = [[str(cell) for cell in row] for row in rows]
     if any(len(row) != len(header) for row in rows):
         raise ValueError("every row needs one cell per column")
