@@ -65,6 +65,24 @@ def _in_caption(node: nodes.Node) -> bool:
     return False
 
 
+class ForgetTranslationDocuments(SphinxTransform):
+    """Point the nodes of translated paragraphs at the page, not their own document.
+
+    Sphinx parses each translation as a little document of its own; some of its
+    nodes (references, for one) keep a pointer to it, and through its settings
+    to the whole build environment.  Pickled with the page, that makes every
+    page of the edition carry the environment along: the doctrees grow page by
+    page and take seconds to load.
+    """
+
+    default_priority = 21  # just after the translation (20)
+
+    def apply(self, **kwargs: Any) -> None:
+        for node in self.document.findall():
+            if getattr(node, "_document", None) not in (None, self.document):
+                node._document = None  # it finds the page through its parents
+
+
 class TranslateWhatSphinxMisses(SphinxTransform):
     """Translate the part captions of the table of contents, and images' alt text.
 
@@ -216,6 +234,7 @@ def _english_inventory(folder: Path) -> dict | None:
 
 def setup(app: Any) -> dict:
     app.add_transform(KeepOutputsUntranslated)
+    app.add_transform(ForgetTranslationDocuments)
     app.add_transform(TranslateWhatSphinxMisses)
     _patch_glue_retrieval()
     app.connect("html-page-context", _edition_link)
