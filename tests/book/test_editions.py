@@ -33,7 +33,7 @@ NUMBER = re.compile(r"(?<![A-Za-z_\d.])-?\d[\d.,]*\d|(?<![A-Za-z_\d.])\d")
 
 def _soup(path: Path) -> BeautifulSoup:
     assert path.exists(), f"{path} was not built: run `make book`"
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
 
 
 def _main(soup: BeautifulSoup):

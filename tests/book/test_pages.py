@@ -28,7 +28,7 @@ CHAPTERS = [f for f in _toc_files() if f.startswith("chapters/")]
 def _soup(name: str) -> BeautifulSoup:
     page = HTML / f"{name}.html"
     assert page.exists(), f"{page} was not built: run `make book`"
-    return BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    return BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
 
 
 def test_every_notebook_is_in_the_table_of_contents() -> None:

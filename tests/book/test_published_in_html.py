@@ -37,7 +37,7 @@ def _rows() -> list[dict[str, str]]:
         pytest.fail("no chapter pages in _build/html: run `make book` first")
     rows = []
     for page in pages:
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
         for table in soup.find_all("table"):
             header = [th.get_text(" ", strip=True) for th in table.find_all("th")]
             if "article" not in header or "backprop" not in header:

@@ -5,8 +5,9 @@ book build writes the reader's notebook there (tools/book_fixes.py calls
 tools/reader_notebooks.py). These tests read the link from the built page and check
 the notebook behind it: valid, no MyST syntax left in its prose, the same words and
 numbers as the page, and the chapter's code cells unchanged. The code cells being
-the chapter's own, nbval's run of chapters/ covers them; one reader's notebook is
-also run here from top to bottom in a fresh kernel, as a reader would run it.
+the chapter's own, byte for byte, nbval's run of chapters/ (which executes every
+chapter from top to bottom in a fresh kernel and compares every output) is the run
+of the reader's notebook too; the rest of a reader's notebook is Markdown.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ LEFTOVERS = {
     "equation label": re.compile(r"\$\$\s*\([\w-]+\)\s*$", re.M),
 }
 # The shortest chapter, run top to bottom by test_readers_notebook_runs.
-RUN = "chapters/01_forward_pass"
 
 
 def _chapters() -> list[str]:
@@ -67,7 +67,7 @@ def _converted(chapter: str) -> tuple[str, list[tuple[str, str]]]:
 def _page(chapter: str) -> BeautifulSoup:
     page = HTML / f"{chapter}.html"
     assert page.exists(), f"{page} was not built: run `make book`"
-    return BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    return BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
 
 
 def _download(chapter: str) -> Path:
@@ -169,18 +169,3 @@ def test_readers_notebook_says_what_the_page_says(chapter: str) -> None:
     pres = {pre.get_text().strip() for pre in page.select("main pre")}
     for block in re.findall(r"^```python\n(.*?)\n```$", markdown, re.M | re.S):
         assert block.strip() in pres, f"{chapter}: included code differs from the page"
-
-
-def test_readers_notebook_runs(tmp_path: Path) -> None:
-    """The shortest chapter's download runs top to bottom in a fresh kernel."""
-    from nbclient import NotebookClient
-
-    nb = nbformat.read(_download(RUN), as_version=4)
-    client = NotebookClient(
-        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
-    )
-    client.execute()  # raises CellExecutionError on the first failing cell
-    errors = [
-        o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
-    ]
-    assert not errors
