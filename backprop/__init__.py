@@ -51,9 +51,17 @@ from .published import (
     round_printed,
 )
 from .training import ORDERS, Training, accuracy, step, train
-from .twin import Twin, identical
 
 __version__ = "0.2.0"
+
+
+def __getattr__(name: str):
+    """``bp.Twin`` and ``bp.identical`` load SymPy when first asked for, not on import."""
+    if name in ("Twin", "identical"):
+        from . import twin
+
+        return getattr(twin, name)
+    raise AttributeError(f"module 'backprop' has no attribute {name!r}")
 
 __all__ = [
     "sigmoid",

@@ -15,6 +15,7 @@ Two orders of update are offered, because the article's own numbers need both:
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -201,6 +202,10 @@ def train(
             xb, tb = x[batches[k]], t[batches[k]]
         outs = layer_outputs(weights, biases, activations, xb)[1]
         errors[k] = error.value(outs[-1], tb)
+        if not math.isfinite(errors[k]):
+            raise FloatingPointError(
+                f"the error became {errors[k]} after {k} step(s); try a smaller learning rate"
+            )
         if record_next < len(recorded) and recorded[record_next] == k:
             if outputs is not None:
                 outputs[record_next] = outs[-1]
@@ -223,11 +228,6 @@ def train(
         print(file=sys.stderr)
 
     errors = errors[: last + 1]
-    if not np.all(np.isfinite(errors)):
-        first = int(np.argmin(np.isfinite(errors)))
-        raise FloatingPointError(
-            f"the error became {errors[first]} after {first} step(s); try a smaller learning rate"
-        )
     if last < steps:  # stopped early: keep what was recorded, and the last state
         kept = recorded <= last
         if not kept.any() or recorded[kept][-1] != last:

@@ -175,3 +175,13 @@ def test_the_memory_guard_refuses_before_training() -> None:
     t = np.full((1797, 10), 0.1)
     with pytest.raises(ValueError, match=r"would take 719 MB, more than the limit of 100 MB"):
         bp.train(net, x, t, steps=5000, learning_rate=0.1, record_outputs=True)
+
+
+def test_a_diverging_run_stops_at_the_first_bad_error() -> None:
+    net = bp.Network.random((2, 3, 1), seed=0, activations=["relu", "identity"])
+    x, t = np.array([[1.0, 2.0], [3.0, -1.0]]), np.array([[1.0], [-2.0]])
+    with pytest.raises(
+        FloatingPointError, match=r"after \d+ step\(s\); try a smaller learning rate"
+    ):
+        with np.errstate(over="ignore", invalid="ignore"):
+            bp.train(net, x, t, steps=10_000, learning_rate=100.0)
