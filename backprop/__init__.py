@@ -63,6 +63,7 @@ def __getattr__(name: str):
         return getattr(twin, name)
     raise AttributeError(f"module 'backprop' has no attribute {name!r}")
 
+
 __all__ = [
     "sigmoid",
     "sigmoid_derivative",
