@@ -43,10 +43,10 @@ book: $(STAMP)
 	$(BIN)/python tools/translations.py build --strict
 	@echo "The book is in _build/html/index.html"
 
-# Every phase, each timed; the table of times ends the output. The book build (one
-# core) and the mutation check run side by side.
+# Every phase, each timed; the table of times ends the output. The book build (one core),
+# the unit tests and the mutation check run side by side.
 test: $(STAMP)
-	@$(BIN)/python tools/test_phases.py lint unit notebooks book-strict+mutants html
+	@$(BIN)/python tools/test_phases.py lint book-strict+unit+mutants notebooks html
 
 lint: $(STAMP) lint-workflows
 	$(BIN)/ruff check backprop tests benchmarks tools chapters
@@ -80,7 +80,7 @@ translations: $(STAMP)
 	$(BIN)/python tools/translations.py extract
 
 html: $(STAMP)
-	$(BIN)/pytest -m book tests
+	$(BIN)/pytest -m book -n 2 --dist loadfile tests
 
 outputs: $(STAMP)
 	$(BIN)/python tools/run_notebooks.py $(or $(NB),$(NOTEBOOKS))
