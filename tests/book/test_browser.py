@@ -6,15 +6,16 @@ TeX or MathJax reports an error, an image does not load or is wider than the
 page, the page logs a JavaScript error, or it asks for anything outside the
 book.  axe-core audits each page at both widths: any violation fails unless
 ``ALLOWED`` names it with the reason it is left, and a serious or critical one
-always fails.  A screenshot of each page at each width lands in
-``_build/screenshots/``, so that anyone can look at the pages as a reader does,
-and every finding of the audit in ``_build/screenshots/accessibility.json``.
+always fails.  A screenshot of each page at each width (its first screen; the
+whole page with ``BOOK_SCREENSHOTS=page``) lands in ``_build/screenshots/``, so
+that anyone can look at the pages as a reader does, and every finding of the
+audit in ``_build/screenshots/accessibility.json``.
 
 Every page is found in ``_build/html``, a translation in a subfolder too.  The
 pages are opened in one browser, ``TABS`` at a time; most of the time goes to
 MathJax, the screenshots and axe, all of it in the browser, so two tabs keep
 two cores busy.  Narrowing a page instead of loading it again runs the theme's
-resize handlers as a phone would not, but every check is made again after it.
+resize handlers as a phone would not, but every check is made again after them.
 
 Needs Debian's ``chromium`` (``apt-get install chromium``).  Without it the
 test is skipped, unless the environment variable ``CI`` is set: then a missing
@@ -58,8 +59,9 @@ CHROMIUM_ARGS = [
 ]
 # Tabs open at once: one per core, and never fewer than two.
 TABS = int(os.environ.get("BOOK_BROWSER_TABS", "0")) or max(2, os.cpu_count() or 2)
-# After narrowing a page: the theme's resize handlers wait 300 ms before they run.
-SETTLE_MS = 400
+# What the screenshots show: the first screen of each page at each width (cheap),
+# or, with BOOK_SCREENSHOTS=page, the whole page (about a minute more for the book).
+WHOLE_PAGE = os.environ.get("BOOK_SCREENSHOTS", "screen") == "page"
 
 HERE = Path(__file__).parent
 # Run in the page once it has loaded: waits for MathJax, then reports what is wrong.
@@ -169,24 +171,31 @@ async def _open_all(pages: list[str], origin: str, executable: str) -> dict[str,
     reports[SEARCH] = PageReport()
     # The longest pages first, so that no tab is left with a long page at the end.
     order = sorted(pages, key=lambda page: -(HTML / page).stat().st_size)
-    tabs = asyncio.Semaphore(TABS)
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
             executable_path=executable, headless=True, args=CHROMIUM_ARGS
         )
+        # One tab at a time in each of TABS browser contexts (windows): two tabs of
+        # one window now and then take each other's width when one is narrowed.
         width, height = VIEWPORTS["desktop"]
-        context = await browser.new_context(
-            viewport={"width": width, "height": height}, device_scale_factor=1
-        )
-
+        windows: asyncio.Queue = asyncio.Queue()
+        for _ in range(TABS):
+            windows.put_nowait(
+                await browser.new_context(
+                    viewport={"width": width, "height": height}, device_scale_factor=1
+                )
+            )
         looks: set[str] = set()  # looks of text whose contrast axe has checked
 
-        async def one(page: str) -> None:
-            async with tabs:
-                await _open_page(context, origin, page, reports[page], AXE_SCRIPT, looks)
+        async def one(check, *args) -> None:
+            window = await windows.get()
+            try:
+                await check(window, origin, *args)
+            finally:
+                windows.put_nowait(window)
 
-        jobs = [one(page) for page in order]
-        jobs.append(_search(context, origin, reports[SEARCH]))
+        jobs = [one(_open_page, page, reports[page], AXE_SCRIPT, looks) for page in order]
+        jobs.append(one(_search, reports[SEARCH]))
         await asyncio.gather(*jobs)
         await browser.close()
     return reports
@@ -225,13 +234,12 @@ async def _open_page(
     tab.on("requestfailed", on_failed)
     await tab.goto(f"{origin}/{relative}", wait_until="load")
     for label, (width, height) in VIEWPORTS.items():
-        if label != now["width"]:
-            now["width"] = label
-            await tab.set_viewport_size({"width": width, "height": height})
-            await tab.wait_for_timeout(SETTLE_MS)
+        now["width"] = label
+        await _set_width(tab, width, height)
         found = await tab.evaluate(INSPECT)
         for problem in found["problems"]:
             note(problem)
+        await _settle(tab)
         await _screenshot(tab, _shot_path(relative, label))
         now["auditing"] = True
         if not await tab.evaluate("() => typeof axe === 'object'"):
@@ -243,17 +251,51 @@ async def _open_page(
     await tab.close()
 
 
+async def _set_width(tab, width: int, height: int) -> None:
+    """Give the tab this size, and wait until the page has it.
+
+    Each check is made only once the page has the width it is checked at.
+    """
+    await tab.set_viewport_size({"width": width, "height": height})
+    await tab.wait_for_function("(w) => window.innerWidth === w", arg=width, timeout=5000)
+
+
+# The theme makes a code block or output that scrolls reachable by keyboard
+# (tabindex 0) and one that does not unreachable (-1), once after the page loads
+# and again 300 ms after the content or the width last changed (MathJax changes
+# the content as it typesets).  Audited before that, a block that scrolls can
+# still be -1 and axe rightly reports it; so the audit waits until the theme has
+# caught up, or for at most SETTLE_LIMIT_MS, after which axe reports what is left.
+SCROLLING = (
+    "pre, .nboutput > .output_area, .cell_output > .output, .jp-RenderedHTMLCommon, "
+    ".pst-scrollable-table-container"
+)
+SETTLED = f"""() => [...document.querySelectorAll({json.dumps(SCROLLING)})].every((e) =>
+  (e.scrollWidth > e.clientWidth || e.scrollHeight > e.clientHeight) === (e.tabIndex === 0))"""
+SETTLE_LIMIT_MS = 3000
+
+
+async def _settle(tab) -> None:
+    try:
+        await tab.wait_for_function(SETTLED, timeout=SETTLE_LIMIT_MS, polling=100)
+    except Exception:  # noqa: BLE001 - not settled: the audit reports the blocks left
+        pass
+
+
 async def _screenshot(tab, path: Path) -> None:
-    """Playwright's full-page screenshot, made the same way but with a faster PNG encoder."""
+    """The first screen (or the whole page), made as Playwright would, with a faster PNG encoder."""
     cdp = await tab.context.new_cdp_session(tab)
-    size = (await cdp.send("Page.getLayoutMetrics"))["cssContentSize"]
+    metrics = await cdp.send("Page.getLayoutMetrics")
+    size = metrics["cssContentSize" if WHOLE_PAGE else "cssLayoutViewport"]
+    width = size.get("width", size.get("clientWidth"))
+    height = size.get("height", size.get("clientHeight"))
     shot = await cdp.send(
         "Page.captureScreenshot",
         {
             "format": "png",
             "optimizeForSpeed": True,
-            "captureBeyondViewport": True,
-            "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1},
+            "captureBeyondViewport": WHOLE_PAGE,
+            "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
         },
     )
     await cdp.detach()
