@@ -13,8 +13,8 @@ import re
 from functools import cache
 from pathlib import Path
 
+import built  # tests/book/built.py
 import pytest
-from bs4 import BeautifulSoup
 
 pytestmark = pytest.mark.book
 
@@ -44,7 +44,7 @@ IDS = [p.relative_to(HTML).as_posix() for p in PAGES]
 
 @cache
 def _article(page: Path):
-    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
+    soup = built.page(page)
     article = soup.select_one("main article") or soup.select_one("main") or soup.body
     return article
 
@@ -132,7 +132,7 @@ def test_the_text_refers_to_every_figure() -> None:
     pages = [p for p in HTML.rglob("*.html") if "_static" not in p.parts] if HTML.is_dir() else []
     cited: set[tuple[Path, str]] = set()
     for p in pages:
-        soup = BeautifulSoup(p.read_text(encoding="utf-8"), "lxml")
+        soup = built.page(p)
         for a in soup.select("a.reference.internal[href*='#fig-']"):
             target, _, anchor = a["href"].partition("#")
             cited.add(((p.parent / target).resolve() if target else p.resolve(), anchor))

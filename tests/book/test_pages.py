@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import built  # tests/book/built.py
 import pytest
 import yaml
 from bs4 import BeautifulSoup
@@ -26,9 +27,7 @@ CHAPTERS = [f for f in _toc_files() if f.startswith("chapters/")]
 
 
 def _soup(name: str) -> BeautifulSoup:
-    page = HTML / f"{name}.html"
-    assert page.exists(), f"{page} was not built: run `make book`"
-    return BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
+    return built.page(HTML / f"{name}.html")
 
 
 def test_every_notebook_is_in_the_table_of_contents() -> None:

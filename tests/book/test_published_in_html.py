@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import built  # tests/book/built.py
 import pytest
-from bs4 import BeautifulSoup
 
 import backprop as bp
 from backprop.tables import label
@@ -37,7 +37,7 @@ def _rows() -> list[dict[str, str]]:
         pytest.fail("no chapter pages in _build/html: run `make book` first")
     rows = []
     for page in pages:
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
+        soup = built.page(page)
         for table in soup.find_all("table"):
             header = [th.get_text(" ", strip=True) for th in table.find_all("th")]
             if "article" not in header or "backprop" not in header:

@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
 sys.path.insert(0, str(ROOT / "tools"))
 
+import built  # noqa: E402  (tests/book/built.py)
 import reader_notebooks as rn  # noqa: E402
 
 # What MyST syntax would look like if a construct slipped through the converter.
@@ -63,11 +64,8 @@ def _converted(chapter: str) -> tuple[str, list[tuple[str, str]]]:
     return nbformat.writes(nb) + "\n", converter.shown
 
 
-@functools.cache
 def _page(chapter: str) -> BeautifulSoup:
-    page = HTML / f"{chapter}.html"
-    assert page.exists(), f"{page} was not built: run `make book`"
-    return BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
+    return built.page(HTML / f"{chapter}.html")
 
 
 def _download(chapter: str) -> Path:
