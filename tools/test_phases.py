@@ -68,10 +68,10 @@ def main(steps: list[str]) -> int:
             if phase in results:
                 seconds, code = results[phase]
                 verdict = "ok" if code == 0 else f"FAILED (exit {code})"
-                print(f"  {joined}{phase:<12} {seconds:7.1f} s  {verdict}")
+                print(f"  {joined}{phase:<15} {seconds:7.1f} s  {verdict}")
             else:
-                print(f"  {joined}{phase:<12} {'':>7}    not run")
-    print(f"    {'total':<12} {total:7.1f} s")
+                print(f"  {joined}{phase:<15} {'':>7}    not run")
+    print(f"    {'total':<15} {total:7.1f} s")
     return status
 
 
