@@ -5,7 +5,7 @@ writing anything back, and prints a table of seconds.  Timings vary from run to
 run (and with whatever else the machine does), which is why they live here and
 in the README, never in a notebook's stored outputs.  Usage::
 
-    python tools/time_notebooks.py [chapters/01_forward_pass.ipynb ...]
+    python tools/time_notebooks.py [--repeat N] [chapters/01_forward_pass.ipynb ...]
 """
 
 from __future__ import annotations
@@ -38,17 +38,23 @@ def execution_time(path: Path) -> tuple[float, float]:
     return end - started, end - start
 
 
-def main(paths: list[str]) -> int:
+def main(paths: list[str], repeats: int = 1) -> int:
+    """Print each notebook's time, the best of ``repeats`` runs (the machine is noisy)."""
     notebooks = [Path(p) for p in paths] or sorted((ROOT / "chapters").glob("*.ipynb"))
-    print(f"{'notebook':<34} {'cells (s)':>10} {'with kernel start (s)':>22}")
+    best = f", best of {repeats}" if repeats > 1 else ""
+    print(f"{'notebook':<34} {'cells (s)':>10} {'with kernel start (s)':>22}{best}")
     total = 0.0
     for path in notebooks:
-        cells, whole = execution_time(path)
+        cells, whole = min(execution_time(path) for _ in range(repeats))
         total += whole
-        print(f"{path.name:<34} {cells:>10.1f} {whole:>22.1f}")
+        print(f"{path.name:<34} {cells:>10.1f} {whole:>22.1f}", flush=True)
     print(f"{'total':<34} {'':>10} {total:>22.1f}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    arguments = sys.argv[1:]
+    repeats = 1
+    if arguments[:1] == ["--repeat"]:
+        repeats, arguments = int(arguments[1]), arguments[2:]
+    sys.exit(main(arguments, repeats))
