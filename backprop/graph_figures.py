@@ -578,59 +578,32 @@ def draw_graph(
     created = ax is None
     if created:
         _, ax = plt.subplots()  # sized below, once the drawing is planned
+    # Lay out, plan the texts, size the figure (if created here) and draw, measuring
+    # the texts with this figure's renderer.
     with _measuring(ax.figure):
-        _draw(
-            graph,
-            ax,
-            adjoints,
-            highlight,
-            between,
-            edge_labels,
-            direction,
-            spacing,
-            value_format,
-            title,
-            created,
-        )
-    return ax
-
-
-def _draw(
-    graph,
-    ax,
-    adjoints,
-    highlight,
-    between,
-    edge_labels,
-    direction,
-    spacing,
-    value_format,
-    title,
-    created,
-) -> None:
-    """Lay out, plan the texts, size the figure (if ``created``) and draw."""
-    if spacing is None and direction in _ROOMY and adjoints:
-        along, across = _ROOMY[direction]
-        if direction == "right":  # room for the widest adjoint between two layers
-            widest = max(
-                _text_extent(_number(v.grad, value_format), _FONT["adjoint"], "bold")[0]
-                for v in topological_order(_end_of(graph))
+        if spacing is None and direction in _ROOMY and adjoints:
+            along, across = _ROOMY[direction]
+            if direction == "right":  # room for the widest adjoint between two layers
+                widest = max(
+                    _text_extent(_number(v.grad, value_format), _FONT["adjoint"], "bold")[0]
+                    for v in topological_order(_end_of(graph))
+                )
+                along = max(along, (widest + 0.6 * _FONT["adjoint"]) / 72 + 0.2)
+            spacing = (along, across)
+        layout = graph_layout(graph, between=between, direction=direction, spacing=spacing)
+        if adjoints and _end_of(graph).grad != 1.0:
+            raise ValueError(
+                "adjoints=True draws each node's grad, but the backward sweep has not run from "
+                "the graph's end: call graph.backward() (or end.backward()) first"
             )
-            along = max(along, (widest + 0.6 * _FONT["adjoint"]) / 72 + 0.2)
-        spacing = (along, across)
-    layout = graph_layout(graph, between=between, direction=direction, spacing=spacing)
-    if adjoints and _end_of(graph).grad != 1.0:
-        raise ValueError(
-            "adjoints=True draws each node's grad, but the backward sweep has not run from "
-            "the graph's end: call graph.backward() (or end.backward()) first"
-        )
-    order = topological_order(_end_of(graph))
-    lit = {id(_resolve(a_node=h, order=order)) for h in highlight}
-    drawing = _Drawing(layout, lit, value_format)
-    drawing.plan(adjoints=adjoints, local=edge_labels == "local")
-    if created:
-        ax.figure.set_size_inches(drawing.natural_size(title))
-    drawing.draw(ax, title)
+        order = topological_order(_end_of(graph))
+        lit = {id(_resolve(a_node=h, order=order)) for h in highlight}
+        drawing = _Drawing(layout, lit, value_format)
+        drawing.plan(adjoints=adjoints, local=edge_labels == "local")
+        if created:
+            ax.figure.set_size_inches(drawing.natural_size(title))
+        drawing.draw(ax, title)
+    return ax
 
 
 @dataclass

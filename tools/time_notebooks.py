@@ -10,6 +10,7 @@ in the README, never in a notebook's stored outputs.  Usage::
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -53,8 +54,8 @@ def main(paths: list[str], repeats: int = 1) -> int:
 
 
 if __name__ == "__main__":
-    arguments = sys.argv[1:]
-    repeats = 1
-    if arguments[:1] == ["--repeat"]:
-        repeats, arguments = int(arguments[1]), arguments[2:]
-    sys.exit(main(arguments, repeats))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebooks", nargs="*", help="default: every chapter")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per notebook; the best counts")
+    args = parser.parse_args()
+    sys.exit(main(args.notebooks, args.repeat))
