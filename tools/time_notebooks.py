@@ -11,6 +11,7 @@ in the README, never in a notebook's stored outputs.  Usage::
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -43,6 +44,9 @@ def main(paths: list[str], repeats: int = 1) -> int:
     """Print each notebook's time, the best of ``repeats`` runs (the machine is noisy)."""
     notebooks = [Path(p) for p in paths] or sorted((ROOT / "chapters").glob("*.ipynb"))
     best = f", best of {repeats}" if repeats > 1 else ""
+    # The kernels inherit the environment: `make bench` runs them with one BLAS thread.
+    threads = os.environ.get("OPENBLAS_NUM_THREADS", "unset")
+    print(f"OPENBLAS_NUM_THREADS={threads}")
     print(f"{'notebook':<34} {'cells (s)':>10} {'with kernel start (s)':>22}{best}")
     total = 0.0
     for path in notebooks:
