@@ -254,3 +254,32 @@ def test_command_line_and_downloads_write_the_same_notebooks(book: rn.Book, tmp_
     assert download == html / "_sources" / "chapters" / "first.ipynb"
     assert download.read_text(encoding="utf-8") == (out / "first.ipynb").read_text(encoding="utf-8")
     assert json.loads(download.read_text(encoding="utf-8"))["cells"][0]["id"] == "reader-notebook"
+
+
+def test_downloads_are_kept_under_the_fingerprint_of_their_sources(
+    book: rn.Book, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build = book.root / "_build"
+    cache = build / ".reader-notebooks"
+    first = rn.write_downloads(build / "html", book.root, cache=cache)
+    [kept] = cache.iterdir()
+    assert kept.name == rn.sources_fingerprint(book.root)
+
+    def converted_again(*args, **kwargs):
+        raise AssertionError("converted again")
+
+    # Sources unchanged: the second edition copies what the first one converted.
+    monkeypatch.setattr(rn, "reader_notebook_text", converted_again)
+    second = rn.write_downloads(build / "html" / "zh_CN", book.root, cache=cache)
+    assert [p.read_bytes() for p in second] == [p.read_bytes() for p in first]
+
+    # Builds and hidden folders are not sources; any other file is.
+    (build / "more.txt").write_text("output", encoding="utf-8")
+    (book.root / ".cache").mkdir()
+    (book.root / ".cache" / "db").write_text("noise", encoding="utf-8")
+    assert rn.sources_fingerprint(book.root) == kept.name
+    with (book.root / "lib.py").open("a", encoding="utf-8") as lib:
+        lib.write("\n# changed\n")
+    assert rn.sources_fingerprint(book.root) != kept.name
+    with pytest.raises(AssertionError, match="converted again"):
+        rn.write_downloads(build / "html", book.root, cache=cache)

@@ -36,9 +36,12 @@ from __future__ import annotations
 import argparse
 import base64
 import copy
+import hashlib
 import mimetypes
+import os
 import posixpath
 import re
+import shutil
 import sys
 from ast import literal_eval
 from collections.abc import Iterable, Iterator
@@ -1095,8 +1098,40 @@ def write_notebooks(
     return written
 
 
+# What a reader's notebook can be made from: everything in the book's folder but these
+# folders, and hidden ones (.git, .venv, the test runner's caches, ...).
+NOT_SOURCES = {"_build", "locales", "node_modules", "__pycache__"}
+
+
+def sources_fingerprint(root: str | Path = ROOT) -> str:
+    """A fingerprint of every file a reader's notebook can be made from.
+
+    A conversion reads the chapters, the configuration, the bibliography, images
+    and, through ``literalinclude``, the package's own source: every file of the
+    book's folder (but builds, hidden folders such as caches and virtual
+    environments, and the translations) goes into the fingerprint, with its
+    name, and so does this converter.
+    """
+    root = Path(root).resolve()
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = sorted(
+            d
+            for d in subfolders
+            if d not in NOT_SOURCES and not d.startswith(".") and not d.endswith(".egg-info")
+        )
+        for name in sorted(files):
+            path = Path(folder) / name
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def write_downloads(
-    html_outdir: str | Path, root: str | Path = ROOT, sourcelink_suffix: str = ""
+    html_outdir: str | Path,
+    root: str | Path = ROOT,
+    sourcelink_suffix: str = "",
+    cache: str | Path | None = None,
 ) -> list[Path]:
     """Put each chapter's reader's notebook where its page's download button points.
 
@@ -1105,8 +1140,14 @@ def write_downloads(
     over that copy, for every notebook page of the book, so that any edition built
     from these notebooks (the English book, a translation in a subfolder) offers
     the same reader's notebooks.
+
+    With a ``cache`` folder, the notebooks are kept there under the fingerprint of
+    their sources (:func:`sources_fingerprint`), and a build whose sources have
+    not changed since (the second edition of the same build, say) copies them
+    instead of converting every chapter again (about 2.5 s).
     """
     book = Book.load(root)
+    kept = Path(cache) / sources_fingerprint(root) if cache is not None else None
     written = []
     for docname in chapters(book):
         sourcename = docname + ".ipynb"
@@ -1114,8 +1155,18 @@ def write_downloads(
             sourcename += sourcelink_suffix
         path = Path(html_outdir) / "_sources" / sourcename
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(reader_notebook_text(docname, book), encoding="utf-8")
+        copy_of = kept / f"{docname}.ipynb" if kept is not None else None
+        if copy_of is not None and copy_of.is_file():
+            text = copy_of.read_text(encoding="utf-8")
+        else:
+            text = reader_notebook_text(docname, book)
+        path.write_text(text, encoding="utf-8")
         written.append(path)
+    if kept is not None and not kept.is_dir():  # every chapter converted: keep them
+        shutil.rmtree(Path(cache), ignore_errors=True)  # older fingerprints are of no use
+        for docname, path in zip(chapters(book), written):
+            (kept / f"{docname}.ipynb").parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, kept / f"{docname}.ipynb")
     return written
 
 
