@@ -11,6 +11,11 @@ NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 # already run two processes side by side on two cores. Measured on chapter 14:
 # 5.3-5.5 s with one thread, 6.3 s with two. Set it to 0 to let OpenBLAS choose.
 export OPENBLAS_NUM_THREADS ?= 1
+# Python keeps its compiled modules (and pytest its rewritten test modules) in
+# __pycache__ unless PYTHONDONTWRITEBYTECODE is set, as some sandboxes and CI images
+# do: every pytest process and every kernel would then compile them again (about a
+# second a pytest process, for hypothesis alone).
+unexport PYTHONDONTWRITEBYTECODE
 # nbval runs the notebooks two at a time, one notebook per worker.
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
           --nbval-cell-timeout=900 -n 2 --dist loadfile
