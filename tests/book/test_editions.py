@@ -56,10 +56,10 @@ def _site_path(page_path: Path, href: str) -> str:
 
 def _facts(path: Path) -> dict[str, Counter]:
     main = _main(_soup(path))
-    skipped = {id(n) for n in main.select(NAVIGATION)}
+    skipped = {id(n) for n in built.select(main, NAVIGATION)}
 
     def shown(selector: str) -> list:
-        return [n for n in main.select(selector) if built.outside(n, skipped)]
+        return [n for n in built.select(main, selector) if built.outside(n, skipped)]
 
     maths = [" ".join(m.get_text().split()) for m in shown(".math")]
     code = [c.get_text() for c in shown("pre, code")]
@@ -83,10 +83,10 @@ def test_the_edition_has_pages() -> None:
 def test_every_message_is_translated(page: str) -> None:
     soup = _soup(HTML / LANGUAGE / f"{page}.html")
     main = _main(soup)
-    skipped = {id(n) for n in main.select(NAVIGATION)}
+    skipped = {id(n) for n in built.select(main, NAVIGATION)}
     left = [
         n.get_text(" ", strip=True)[:80]
-        for n in main.select(".untranslated")
+        for n in built.select(main, ".untranslated")
         if built.outside(n, skipped)
     ]
     assert not left, (

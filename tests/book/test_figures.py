@@ -88,7 +88,7 @@ def test_every_image_is_in_a_numbered_captioned_figure(page: Path) -> None:
         figure = img.find_parent("figure") or img.find_parent(class_="figure")
         if figure is None:
             bad.append(f"{img.get('src')}: not in a figure")
-    for figure in _article(page).select("figure, div.figure"):
+    for figure in built.select(_article(page), "figure, div.figure"):
         where = figure.get("id") or (figure.img.get("src") if figure.img else "a figure")
         caption = figure.select_one("figcaption, .caption")
         text = caption.select_one(".caption-text") if caption else None
@@ -111,9 +111,11 @@ def test_every_image_is_in_a_numbered_captioned_figure(page: Path) -> None:
 def test_figures_and_equations_are_numbered_by_chapter(page: Path) -> None:
     """Figure 3.1, 3.2, ... and (3.1), (3.2), ...: one chapter number, counting from 1."""
     article = _article(page)
+    figures = built.select(article, "figure, div.figure")
+    equations = built.select(article, "span.eqno")
     for kind, numbers in (
-        ("figure", [_caption_number(f) for f in article.select("figure, div.figure")]),
-        ("equation", [e.get_text(strip=True).rstrip("#") for e in article.select("span.eqno")]),
+        ("figure", [_caption_number(f) for f in figures]),
+        ("equation", [e.get_text(strip=True).rstrip("#") for e in equations]),
     ):
         found = [NUMBER.search(n.strip("() ")) for n in numbers]
         if not numbers:
@@ -133,13 +135,13 @@ def test_the_text_refers_to_every_figure() -> None:
     cited: set[tuple[Path, str]] = set()
     for p in pages:
         soup = built.page(p)
-        for a in soup.select("a.reference.internal[href*='#fig-']"):
+        for a in built.select(soup, "a.reference.internal[href*='#fig-']"):
             target, _, anchor = a["href"].partition("#")
             cited.add(((p.parent / target).resolve() if target else p.resolve(), anchor))
     missing = [
         f"{page.relative_to(HTML)}#{figure['id']}"
         for page in PAGES
-        for figure in _article(page).select("figure[id], div.figure[id]")
+        for figure in built.select(_article(page), "figure[id], div.figure[id]")
         if (page.resolve(), figure["id"]) not in cited
     ]
     assert not missing, (

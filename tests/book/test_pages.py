@@ -55,14 +55,14 @@ def test_chapter_has_summary_exercises_and_a_figure(chapter: str) -> None:
     headings = [h.get_text(" ", strip=True).rstrip("#").strip() for h in soup.find_all("h2")]
     assert "Summary" in headings, f"{chapter}: no Summary section ({headings})"
     assert "Exercises" in headings, f"{chapter}: no Exercises section"
-    assert soup.select(".solution, .dropdown"), f"{chapter}: no revealable solutions"
-    assert soup.select("main img"), f"{chapter}: no figure"
+    assert built.select(soup, ".solution, .dropdown"), f"{chapter}: no revealable solutions"
+    assert built.select(soup, "main img"), f"{chapter}: no figure"
     first = soup.select_one("main section p")
     assert first is not None and first.get_text(strip=True), f"{chapter}: no opening text"
 
 
 def test_glossary_is_linked_from_the_chapters() -> None:
-    linked = sum(bool(_soup(c).select('a[href*="glossary.html#term-"]')) for c in CHAPTERS)
+    linked = sum(bool(built.select(_soup(c), 'a[href*="glossary.html#term-"]')) for c in CHAPTERS)
     assert linked == len(CHAPTERS), "every chapter should link at least one glossary term"
 
 

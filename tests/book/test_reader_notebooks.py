@@ -123,7 +123,7 @@ def _texts(page: BeautifulSoup, selector: str, titles: bool = False) -> list[str
     """
     return [
         e.get_text().translate(_QUOTES)
-        for e in page.select_one("main").select(selector)
+        for e in built.select(page.select_one("main"), selector)
         if titles or not e.find_parent(class_="admonition-title")
     ]
 
@@ -164,6 +164,6 @@ def test_readers_notebook_says_what_the_page_says(chapter: str) -> None:
         theirs = [re.sub(r"[^\w. ]", "", t).strip() for t in _texts(page, selector, True)]
         assert ours == theirs, f"{chapter}: {what} numbers differ from the page"
 
-    pres = {pre.get_text().strip() for pre in page.select("main pre")}
+    pres = {pre.get_text().strip() for pre in built.select(page, "main pre")}
     for block in re.findall(r"^```python\n(.*?)\n```$", markdown, re.M | re.S):
         assert block.strip() in pres, f"{chapter}: included code differs from the page"
