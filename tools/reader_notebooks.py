@@ -1148,8 +1148,9 @@ def write_downloads(
     """
     book = Book.load(root)
     kept = Path(cache) / sources_fingerprint(root) if cache is not None else None
+    docnames = chapters(book)
     written = []
-    for docname in chapters(book):
+    for docname in docnames:
         sourcename = docname + ".ipynb"
         if sourcelink_suffix != ".ipynb":
             sourcename += sourcelink_suffix
@@ -1164,7 +1165,7 @@ def write_downloads(
         written.append(path)
     if kept is not None and not kept.is_dir():  # every chapter converted: keep them
         shutil.rmtree(Path(cache), ignore_errors=True)  # older fingerprints are of no use
-        for docname, path in zip(chapters(book), written):
+        for docname, path in zip(docnames, written):
             (kept / f"{docname}.ipynb").parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, kept / f"{docname}.ipynb")
     return written

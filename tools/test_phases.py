@@ -11,7 +11,7 @@ other core idle.  The first step that fails stops the run; either
 way the table of the phases' times and the total is printed at the end, so every
 run of the suite also measures it.  Usage::
 
-    python tools/test_phases.py lint book-strict-en>book-strict-zh+unit+notebooks html
+    python tools/test_phases.py lint 'book-strict-en>book-strict-zh+unit+notebooks' html
 """
 
 from __future__ import annotations
@@ -55,6 +55,11 @@ def _run_chain(
             return
 
 
+def _chains(step: str) -> list[list[str]]:
+    """The chains of a step: ``a>b+c`` is [[a, b], [c]]."""
+    return [chain.split(">") for chain in step.split("+")]
+
+
 def main(steps: list[str]) -> int:
     make = os.environ.get("MAKE", "make")
     results: dict[str, tuple[float, int]] = {}
@@ -63,7 +68,7 @@ def main(steps: list[str]) -> int:
     done: list[str] = []
     status = 0
     for step in steps:
-        chains = [chain.split(">") for chain in step.split("+")]
+        chains = _chains(step)
         phases = [phase for chain in chains for phase in chain]
         print(f"\n=== make {' & make '.join(step.split('+'))} ===", flush=True)
         has_chain = any(len(chain) > 1 for chain in chains)
@@ -89,18 +94,15 @@ def main(steps: list[str]) -> int:
         "\nmake test, phase by phase (+ ran beside the phases above it, > after the one above it):"
     )
     for step in steps:
-        marks = [
-            "> " if j else ("+ " if i else "  ")
-            for i, chain in enumerate(step.split("+"))
-            for j, _ in enumerate(chain.split(">"))
-        ]
-        for joined, phase in zip(marks, step.replace(">", "+").split("+")):
-            if phase in results:
-                seconds, code = results[phase]
-                verdict = "ok" if code == 0 else f"FAILED (exit {code})"
-                print(f"  {joined}{phase:<15} {seconds:7.1f} s  {verdict}")
-            else:
-                print(f"  {joined}{phase:<15} {'':>7}    not run")
+        for i, chain in enumerate(_chains(step)):
+            for j, phase in enumerate(chain):
+                joined = "> " if j else ("+ " if i else "  ")
+                if phase in results:
+                    seconds, code = results[phase]
+                    verdict = "ok" if code == 0 else f"FAILED (exit {code})"
+                    print(f"  {joined}{phase:<15} {seconds:7.1f} s  {verdict}")
+                else:
+                    print(f"  {joined}{phase:<15} {'':>7}    not run")
     print(f"    {'total':<15} {total:7.1f} s")
     return status
 
