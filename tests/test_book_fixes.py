@@ -42,3 +42,27 @@ def test_a_given_document_is_used_and_no_spare_one_is_made(monkeypatch):
     assert base.make_document is make_document  # put back after the call
     renderer.setup_render({"myst_config": MdParserConfig()}, {})
     assert renderer.document.get("source") == "spare" and len(made) == 1
+
+
+def test_plain_tokens_are_written_as_text_and_the_code_reads_the_same():
+    import html
+    import re
+
+    from sphinx.highlighting import PygmentsBridge
+
+    source = "net = bp.Network.random((2, 2), seed=0)  # a comment\nprint(net.sizes[0] + 1)\n"
+    before = PygmentsBridge("html", "default").highlight_block(source, "python")
+    book_fixes._code_with_plain_tokens_as_text()
+    book_fixes._code_with_plain_tokens_as_text()  # a second setup changes nothing
+    after = PygmentsBridge("html", "default").highlight_block(source, "python")
+
+    def text(markup: str) -> str:
+        return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+    assert text(after) == text(before)
+    assert text(after).strip() == source.strip()
+    assert re.search(r'<span class="(n|p|w)">', before)
+    assert not re.search(r'<span class="(n|p|w)">', after)
+    for kept in ("o", "mi", "c1", "nb"):  # operators, numbers, comments, builtins
+        assert f'<span class="{kept}">' in after
+    assert after.count("<span") < before.count("<span") / 2

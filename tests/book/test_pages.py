@@ -70,3 +70,48 @@ def test_bibliography_lists_the_sources() -> None:
     text = _soup("bibliography").get_text(" ", strip=True)
     for needle in ("Mazur", "Rumelhart", "Charlotte77"):
         assert needle in text
+
+
+def _plain_token_classes() -> list[str]:
+    """The CSS classes of the tokens tools/book_fixes.py writes as bare text."""
+    import sys
+
+    from pygments.token import STANDARD_TYPES, string_to_tokentype
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    from book_fixes import PLAIN_TOKENS
+
+    return [STANDARD_TYPES[string_to_tokentype(name)] for name in PLAIN_TOKENS]
+
+
+def _pygments_rules() -> dict[str, str]:
+    """Each rule of the built pygments.css: selector -> declarations (comments dropped)."""
+    import re
+
+    css = re.sub(r"/\*.*?\*/", "", (HTML / "_static" / "pygments.css").read_text(encoding="utf-8"))
+    return {
+        " ".join(selector.split()): " ".join(body.split()).rstrip(";")
+        for selector, body in re.findall(r"([^{}]+)\{([^}]*)\}", css)
+    }
+
+
+def test_code_tokens_written_as_text_look_like_the_text() -> None:
+    """Tokens left as text are right only if the theme colours them as the text."""
+    rules = _pygments_rules()
+    themes = [t for t in ("light", "dark") if f'html[data-theme="{t}"] .highlight' in rules]
+    assert themes == ["light", "dark"], sorted(rules)[:5]
+    for theme in themes:
+        text = rules[f'html[data-theme="{theme}"] .highlight']
+        colour = next(d.strip() for d in text.split(";") if d.strip().startswith("color"))
+        for css_class in _plain_token_classes():
+            own = rules.get(f'html[data-theme="{theme}"] .highlight .{css_class}')
+            assert own in (None, colour), f"{theme}: .{css_class} {{{own}}} against {{{text}}}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_code_blocks_have_no_span_for_a_plain_token(chapter: str) -> None:
+    code = built.select(_soup(chapter), "div.highlight pre")
+    assert code, f"{chapter}: no code block"
+    spans = {s.get("class", [""])[0] for block in code for s in block.find_all("span")}
+    assert "o" in spans, f"{chapter}: no highlighted operator"
+    assert not spans & set(_plain_token_classes()), f"{chapter}: {sorted(spans)}"
