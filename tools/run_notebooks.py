@@ -2,8 +2,8 @@
 
 The stored outputs are what readers see and what nbval compares, so they are
 produced the same way every time: a fresh kernel per notebook, run from the
-notebook's own folder, with execution timestamps and other run-to-run metadata
-removed.  Usage::
+notebook's own folder, a cell's printed text in one output per stream, and
+execution timestamps and other run-to-run metadata removed.  Usage::
 
     python tools/run_notebooks.py chapters/01_forward_pass.ipynb [...]
 """
@@ -27,6 +27,8 @@ def run(path: Path) -> None:
         kernel_name="python3",
         timeout=900,
         resources={"metadata": {"path": str(path.parent)}},
+        # One output per stream of a cell, however the kernel's flushes fell.
+        coalesce_streams=True,
     )
     client.execute()
     notebook.metadata = {"kernelspec": KERNEL, "language_info": {"name": "python"}}
