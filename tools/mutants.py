@@ -26,7 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-NBVAL = ["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
+# The notebooks run in the book's kernel with its libraries preloaded
+# (tools/kernels/book-python/launch.py), as in `make notebooks`.
+NBVAL = ["--nbval", "--nbval-kernel-name", "book-python"]
+NBVAL += ["--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
+KERNELS = str(ROOT / "tools")
 
 
 @dataclass(frozen=True)
@@ -167,7 +171,8 @@ def run_mutant(mutant: Mutant) -> tuple[bool, list[str]]:
         (copy / mutant.path).write_text(
             source.replace(mutant.original, mutant.mutated), encoding="utf-8"
         )
-        env = dict(os.environ, PYTHONPATH=str(copy), **_ENV)
+        kernels = os.pathsep.join(filter(None, [KERNELS, os.environ.get("JUPYTER_PATH")]))
+        env = dict(os.environ, PYTHONPATH=str(copy), JUPYTER_PATH=kernels, **_ENV)
         caught_by = None
         for check in mutant.checks:
             result = subprocess.run(
