@@ -14,7 +14,9 @@ audit in ``_build/screenshots/accessibility.json``.
 Every page is found in ``_build/html``, a translation in a subfolder too.  The
 pages are opened in one browser, ``TABS`` at a time; most of the time goes to
 MathJax, the screenshots and axe, all of it in the browser, so two tabs keep
-two cores busy.  Narrowing a page instead of loading it again runs the theme's
+two cores busy.  Each tab opens page after page: the same renderer then keeps
+the book's scripts compiled (a new tab for every page made the browser test
+about 5 % slower).  Narrowing a page instead of loading it again runs the theme's
 resize handlers as a phone would not, but every check is made again after them.
 
 Needs Debian's ``chromium-headless-shell`` (``apt-get install
@@ -187,24 +189,25 @@ async def _open_all(pages: list[str], origin: str, executable: str) -> dict[str,
         browser = await playwright.chromium.launch(
             executable_path=executable, headless=True, args=CHROMIUM_ARGS
         )
-        # One tab at a time in each of TABS browser contexts (windows): two tabs of
-        # one window now and then take each other's width when one is narrowed.
+        # One tab in each of TABS browser contexts (windows): two tabs of one window
+        # now and then take each other's width when one is narrowed.  Each tab opens
+        # its pages one after another: a new tab for every page would start a new
+        # renderer and compile the book's scripts (MathJax, the theme's) again.
         width, height = VIEWPORTS["desktop"]
         windows: asyncio.Queue = asyncio.Queue()
         for _ in range(TABS):
-            windows.put_nowait(
-                await browser.new_context(
-                    viewport={"width": width, "height": height}, device_scale_factor=1
-                )
+            context = await browser.new_context(
+                viewport={"width": width, "height": height}, device_scale_factor=1
             )
+            windows.put_nowait(await _Tab.open(context, origin))
         looks: set[str] = set()  # looks of text whose contrast axe has checked
 
         async def one(check, *args) -> None:
-            window = await windows.get()
+            tab = await windows.get()
             try:
-                await check(window, origin, *args)
+                await check(tab, *args)
             finally:
-                windows.put_nowait(window)
+                windows.put_nowait(tab)
 
         jobs = [one(_open_page, page, reports[page], AXE_SCRIPT, looks) for page in order]
         jobs.append(one(_search, reports[SEARCH]))
@@ -213,54 +216,77 @@ async def _open_all(pages: list[str], origin: str, executable: str) -> dict[str,
     return reports
 
 
-async def _open_page(
-    context, origin: str, relative: str, report: PageReport, axe: str, looks: set[str]
-) -> None:
-    """Open one page at desktop width, check it, narrow it to phone width, check it again."""
-    tab = await context.new_page()
-    now = {"width": "desktop", "auditing": False}
+class _Tab:
+    """A browser tab that opens the book's pages in turn and notes what goes wrong."""
 
-    def note(problem: str) -> None:
-        report.problems.append(f"[{now['width']}] {problem}")
+    def __init__(self, page, origin: str) -> None:
+        self.page = page
+        self.origin = origin
+        self.report: PageReport | None = None  # of the page open now
+        self.width = "desktop"
+        self.auditing = False  # axe's own requests (it fetches the style sheets) are not the page's
+        page.on("pageerror", lambda error: self.note(f"JavaScript error: {error}"))
+        page.on("console", self._on_console)
+        page.on("request", self._on_request)
+        page.on("requestfailed", self._on_failed)
 
-    def on_console(message) -> None:
-        # axe's own requests (it fetches the style sheets) are not the page's.
-        if message.type != "error" or now["auditing"]:
+    @classmethod
+    async def open(cls, context, origin: str) -> _Tab:
+        return cls(await context.new_page(), origin)
+
+    def note(self, problem: str) -> None:
+        if self.report is not None:
+            self.report.problems.append(f"[{self.width}] {problem}")
+
+    def _on_console(self, message) -> None:
+        if message.type != "error" or self.auditing:
             return
         if message.location.get("url", "").endswith("/favicon.ico"):
             return  # the browser asks for one; the book has none
-        note(f"console error: {message.text}")
+        self.note(f"console error: {message.text}")
 
-    def on_failed(request) -> None:
-        if request.url.startswith(origin) and not now["auditing"]:
-            note(f"request failed: {request.url}")
+    def _on_failed(self, request) -> None:
+        if request.url.startswith(self.origin) and not self.auditing:
+            self.note(f"request failed: {request.url}")
 
-    def on_request(request) -> None:
+    def _on_request(self, request) -> None:
         # Asked for, so a failure even though it cannot get out (CHROMIUM_ARGS).
-        if not request.url.startswith((origin, "data:", "blob:")):
-            note(f"request outside the book: {request.url}")
+        if not request.url.startswith((self.origin, "data:", "blob:", "about:")):
+            self.note(f"request outside the book: {request.url}")
 
-    tab.on("pageerror", lambda error: note(f"JavaScript error: {error}"))
-    tab.on("console", on_console)
-    tab.on("request", on_request)
-    tab.on("requestfailed", on_failed)
-    await tab.goto(f"{origin}/{relative}", wait_until="load")
+    async def go(self, relative: str, report: PageReport) -> None:
+        """Open a page of the book at desktop width; what goes wrong goes to ``report``."""
+        self.report, self.width, self.auditing = None, "desktop", False
+        if self.page.url != "about:blank":
+            # The page before is left at phone width: widen an empty page, not a long one.
+            await self.page.evaluate("() => { document.documentElement.style.display = 'none'; }")
+        await _set_width(self.page, *VIEWPORTS["desktop"])
+        self.report = report
+        await self.page.goto(f"{self.origin}/{relative}", wait_until="load")
+
+
+async def _open_page(
+    tab: _Tab, relative: str, report: PageReport, axe: str, looks: set[str]
+) -> None:
+    """Open one page at desktop width, check it, narrow it to phone width, check it again."""
+    await tab.go(relative, report)
+    page = tab.page
     for label, (width, height) in VIEWPORTS.items():
-        now["width"] = label
-        await _set_width(tab, width, height)
-        found = await tab.evaluate(INSPECT)
+        tab.width = label
+        await _set_width(page, width, height)
+        found = await page.evaluate(INSPECT)
         for problem in found["problems"]:
-            note(problem)
-        await _settle(tab)
-        await _screenshot(tab, _shot_path(relative, label))
-        now["auditing"] = True
-        if not await tab.evaluate("() => typeof axe === 'object'"):
-            await tab.evaluate(axe)
-        found = await tab.evaluate(AUDIT, {"width": label, "looks": sorted(looks)})
+            tab.note(problem)
+        await _settle(page)
+        await _screenshot(page, _shot_path(relative, label))
+        tab.auditing = True
+        if not await page.evaluate("() => typeof axe === 'object'"):
+            await page.evaluate(axe)
+        found = await page.evaluate(AUDIT, {"width": label, "looks": sorted(looks)})
         report.violations += found["violations"]
         looks.update(found["looks"])
-        now["auditing"] = False
-    await tab.close()
+        tab.auditing = False
+    tab.report = None
 
 
 async def _set_width(tab, width: int, height: int) -> None:
@@ -317,18 +343,17 @@ async def _screenshot(tab, path: Path) -> None:
 SEARCH = "search for 'sigmoid'"
 
 
-async def _search(context, origin: str, report: PageReport) -> None:
+async def _search(tab: _Tab, report: PageReport) -> None:
     """Sphinx's search runs in the page from the bundled index: no server needed."""
-    tab = await context.new_page()
-    await tab.goto(f"{origin}/search.html?q=sigmoid", wait_until="load")
+    await tab.go("search.html?q=sigmoid", report)
     hits = "#search-results li, ul.search li"
     try:
-        await tab.wait_for_selector(hits, timeout=15000)
+        await tab.page.wait_for_selector(hits, timeout=15000)
     except Exception:  # noqa: BLE001 - no hit within the time is reported below
         pass
-    if await tab.locator(hits).count() < 1:
+    if await tab.page.locator(hits).count() < 1:
         report.problems.append("searching the book for 'sigmoid' found nothing")
-    await tab.close()
+    tab.report = None
 
 
 def _allowed(rule: str, node: dict) -> str | None:
