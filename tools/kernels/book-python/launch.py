@@ -83,10 +83,20 @@ def _connect(address: str) -> socket.socket | None:
 
 
 def _server_connection(address: str) -> socket.socket | None:
-    """A connection to the server, started first if none is running."""
+    """A connection to the server, started first if none is running.
+
+    None if there cannot be one: the socket's path is too long for this system, or a
+    server started in the last ten minutes never answered (``.failed`` says so, and
+    the kernels of a whole run then start the ordinary way without waiting for it).
+    """
+    if len(address.encode()) > 100:
+        return None
     client = _connect(address)
     if client is not None:
         return client
+    failed = Path(address + ".failed")
+    if failed.exists() and time.time() - failed.stat().st_mtime < 600:
+        return None
     with open(address + ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one launcher starts it; the others wait
         client = _connect(address)
@@ -103,6 +113,8 @@ def _server_connection(address: str) -> socket.socket | None:
             while client is None and time.monotonic() < deadline:
                 time.sleep(0.02)
                 client = _connect(address)
+            if client is None:
+                failed.touch()
     return client
 
 
@@ -133,9 +145,13 @@ def launch(argv: list[str]) -> None:
     # sys.path as `python -m ipykernel_launcher` would have it: without this folder.
     path = [p for p in sys.path if Path(p or ".").resolve() != HERE.parent]
     request = {"argv": argv, "cwd": os.getcwd(), "env": env, "path": path, "launcher": os.getpid()}
-    with client:
-        client.sendall(json.dumps(request).encode() + b"\n")
-        reply = client.makefile().readline()
+    try:
+        with client:
+            client.settimeout(30)  # the server imports in a few seconds, or is broken
+            client.sendall(json.dumps(request).encode() + b"\n")
+            reply = client.makefile().readline()
+    except OSError:
+        reply = ""
     if not reply:
         _plain_kernel(argv)
     kernel = json.loads(reply)["pid"]
