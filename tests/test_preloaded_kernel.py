@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sys
 import time
 from pathlib import Path
 
@@ -21,6 +22,9 @@ from jupyter_client.manager import KernelManager
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
 
 ROOT = Path(__file__).resolve().parents[1]
+# Elsewhere the kernel spec starts ordinary kernels (see launch.py), which the
+# other tests of the suite already use.
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="kernels are preloaded on Linux")
 
 PROBE = """
 import json as _json, os as _os, sys as _sys

@@ -18,13 +18,13 @@ the libraries and waits on a Unix socket; each launch (this script, started by
 jupyter_client as the kernel's process) asks the server for a kernel, passes on
 the signals it gets (an interrupt, say) and exits when the kernel has exited.
 The kernel exits if its launcher is killed.  The server exits after a minute
-without requests.  ``BOOK_PRELOADED_KERNELS=0``, or any failure to reach the
-server, starts an ordinary kernel instead, with the same outputs.
+without requests.  ``BOOK_PRELOADED_KERNELS=0``, a system other than Linux, or
+any failure to reach the server starts an ordinary kernel instead, with the same
+outputs.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -97,6 +97,8 @@ def _server_connection(address: str) -> socket.socket | None:
     failed = Path(address + ".failed")
     if failed.exists() and time.time() - failed.stat().st_mtime < 600:
         return None
+    import fcntl  # POSIX only: launch() sends other systems to an ordinary kernel
+
     with open(address + ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one launcher starts it; the others wait
         client = _connect(address)
@@ -135,7 +137,9 @@ def _alive(pid: int) -> bool:
 
 def launch(argv: list[str]) -> None:
     """Be the kernel's process for jupyter_client: ask the server for one, wait for it."""
-    if os.environ.get("BOOK_PRELOADED_KERNELS", "1") == "0":
+    # Only on Linux: elsewhere a forked process may not keep every library working
+    # (macOS's Accelerate, under NumPy, is not safe across fork; Windows has none).
+    if os.environ.get("BOOK_PRELOADED_KERNELS", "1") == "0" or sys.platform != "linux":
         _plain_kernel(argv)
     client = _server_connection(_address())
     if client is None:
