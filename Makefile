@@ -21,7 +21,7 @@ unexport PYTHONDONTWRITEBYTECODE
 NOTEBOOKS_LAST_FIRST := $(shell printf '%s\n' $(NOTEBOOKS) | sort -r)
 # Each notebook runs in a fresh kernel of tools/kernels/book-python, which starts with
 # NumPy, SymPy and matplotlib already imported (a copy of one process that imported
-# them: about a second less a notebook; see its launch.py). BOOK_PRELOADED_KERNELS=0
+# them: about two core-seconds less a notebook; see its launch.py). BOOK_PRELOADED_KERNELS=0
 # starts ordinary kernels instead.
 NBVAL  := --nbval --nbval-kernel-name book-python --nbval-sanitize-with tests/nbval_sanitize.cfg \
           --nbval-cell-timeout=900 -n 2 --dist loadfile

@@ -199,7 +199,7 @@ async def _open_all(pages: list[str], origin: str, executable: str) -> dict[str,
             context = await browser.new_context(
                 viewport={"width": width, "height": height}, device_scale_factor=1
             )
-            windows.put_nowait(await _Tab.open(context, origin))
+            windows.put_nowait(_Tab(await context.new_page(), origin))
         looks: set[str] = set()  # looks of text whose contrast axe has checked
 
         async def one(check, *args) -> None:
@@ -229,10 +229,6 @@ class _Tab:
         page.on("console", self._on_console)
         page.on("request", self._on_request)
         page.on("requestfailed", self._on_failed)
-
-    @classmethod
-    async def open(cls, context, origin: str) -> _Tab:
-        return cls(await context.new_page(), origin)
 
     def note(self, problem: str) -> None:
         if self.report is not None:

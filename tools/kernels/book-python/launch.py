@@ -58,12 +58,14 @@ INLINE = "module://matplotlib_inline.backend_inline"
 
 
 def _address() -> str:
-    """The server's socket: one per user, Python and installed set of packages."""
-    site = Path(os.__file__).parent  # the standard library: with the interpreter
-    packages = [p for p in sys.path if p.endswith("site-packages")]
+    """The server's socket: one per user, Python, version of this file and set of packages.
+
+    Installing or removing a package changes its folder's time, so a server that
+    imported the old versions is not asked again.
+    """
+    packages = [p for p in sys.path if p.endswith("site-packages") and os.path.isdir(p)]
     stamp = [sys.executable, str(HERE.stat().st_mtime_ns)]
-    stamp += [f"{p}:{os.stat(p).st_mtime_ns}" for p in packages if os.path.isdir(p)]
-    stamp.append(str(site))
+    stamp += [f"{p}:{os.stat(p).st_mtime_ns}" for p in packages]
     digest = hashlib.sha1("\n".join(stamp).encode()).hexdigest()[:12]
     return os.path.join(tempfile.gettempdir(), f"book-kernels-{os.getuid()}-{digest}.sock")
 
